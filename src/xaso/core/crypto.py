@@ -1,0 +1,84 @@
+"""Field encryption for personal data (national ID numbers, phones, addresses).
+
+AES-256-GCM from ``cryptography``, one random nonce per value. A stored value reads
+``v1:<key-id>:<base64(nonce + ciphertext)>`` so keys can be rotated: the first key of
+``XASO_FIELD_KEY`` encrypts, every listed key decrypts. Equality look-ups use a keyed hash
+(HMAC-SHA-256 under a key derived from the first field key), never the clear value.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.db import models
+
+_PREFIX = "v1"
+
+
+@functools.cache
+def _keys() -> list[tuple[str, AESGCM, bytes]]:
+    keys = []
+    for text in settings.FIELD_KEYS.split(","):
+        raw = base64.urlsafe_b64decode(text.strip().encode())
+        if len(raw) != 32:
+            raise ValueError("XASO_FIELD_KEY: mỗi khoá phải là 32 byte mã hoá base64")
+        key_id = hashlib.sha256(raw).hexdigest()[:8]
+        keys.append((key_id, AESGCM(raw), raw))
+    return keys
+
+
+@functools.cache
+def _hash_key() -> bytes:
+    return hmac.new(_keys()[0][2], b"xaso blind index v1", hashlib.sha256).digest()
+
+
+def encrypt(value: str | None) -> str | None:
+    if value is None or value == "":
+        return value
+    key_id, aead, _ = _keys()[0]
+    nonce = os.urandom(12)
+    sealed = aead.encrypt(nonce, value.encode(), key_id.encode())
+    return f"{_PREFIX}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(token: str | None) -> str | None:
+    if not token:
+        return token
+    _prefix, key_id, body = token.split(":", 2)
+    for candidate_id, aead, _ in _keys():
+        if candidate_id == key_id:
+            raw = base64.b64decode(body)
+            return aead.decrypt(raw[:12], raw[12:], key_id.encode()).decode()
+    raise ValueError("Không có khoá giải mã phù hợp (XASO_FIELD_KEY)")
+
+
+def blind_index(value: str | None) -> str:
+    """Keyed hash for exact look-up of an encrypted value ('' for no value)."""
+    if not value:
+        return ""
+    return hmac.new(_hash_key(), value.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+class EncryptedTextField(models.TextField):
+    """A text column holding AES-GCM ciphertext; Python code sees the clear value."""
+
+    def from_db_value(self, value, expression, connection):
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        return encrypt(super().get_prep_value(value))
+
+
+def mask(value: str | None, keep_start: int = 4, keep_end: int = 2) -> str:
+    """``001203004589`` → ``0012••••••89``."""
+    if not value:
+        return ""
+    if len(value) <= keep_start + keep_end:
+        return "•" * len(value)
+    return value[:keep_start] + "•" * (len(value) - keep_start - keep_end) + value[-keep_end:]

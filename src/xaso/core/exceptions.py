@@ -1,0 +1,11 @@
+class BusinessError(Exception):
+    """A business rule refused the action; ``message`` is shown to the user (Vietnamese)."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(BusinessError):
+    """The actor's role or scope does not allow the action."""

@@ -1,0 +1,154 @@
+"""Synthetic platform data for ``xaso seed``: units, residential groups, departments and the
+demo logins. Deterministic for a given ``--seed``. Apps add their own data through
+``registry.seeders``, receiving the ``World`` built here."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from xaso.core.choices import GroupKind, Role, UnitLevel
+from xaso.core.models import AdministrativeUnit, Department, ResidentialGroup, User
+from xaso.core.services import sync_administrative_units
+from xaso.core.text import fold
+
+DEMO_PASSWORD = "xaso-demo-2026"
+MAIN_COMMUNE = "00611"  # Phường Xuân Đỉnh, Thành phố Hà Nội
+NEIGHBOUR_COMMUNE = "00025"  # Phường Giảng Võ: a second commune, to show tenancy
+PROVINCE = "01"
+
+
+@dataclass(frozen=True)
+class Scale:
+    communes: int
+    residents_per_commune: int
+    groups_per_commune: int
+
+
+SCALES = {
+    "ward": Scale(communes=1, residents_per_commune=30_000, groups_per_commune=40),
+    "city": Scale(communes=30, residents_per_commune=30_000, groups_per_commune=40),
+    "province": Scale(communes=100, residents_per_commune=30_000, groups_per_commune=40),
+}
+
+# Departments of a commune-level People's Committee after the 2025 reform.
+DEPARTMENTS = [
+    ("VP", "Văn phòng HĐND và UBND"),
+    ("KT", "Phòng Kinh tế, Hạ tầng và Đô thị"),
+    ("VHXH", "Phòng Văn hoá – Xã hội"),
+    ("HCC", "Trung tâm Phục vụ hành chính công"),
+]
+
+# Approximate centres (WGS 84) of the demo communes; others are placed around the province.
+CENTRES = {MAIN_COMMUNE: (21.0735, 105.7895), NEIGHBOUR_COMMUNE: (21.0265, 105.8175)}
+
+
+@dataclass
+class CommuneSeed:
+    unit: AdministrativeUnit
+    groups: list[ResidentialGroup]
+    departments: list[Department]
+    target_residents: int
+    centre: tuple[float, float]
+
+
+@dataclass
+class World:
+    scale: str
+    province: AdministrativeUnit
+    communes: list[CommuneSeed] = field(default_factory=list)
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def _group_kind(unit: AdministrativeUnit) -> str:
+    return GroupKind.TO_DAN_PHO if unit.division_type == "phường" else GroupKind.THON
+
+
+def _group_name(kind: str, number: int) -> str:
+    return f"Tổ dân phố số {number}" if kind == GroupKind.TO_DAN_PHO else f"Thôn {number}"
+
+
+@transaction.atomic
+def seed_platform(*, scale: str, seed: int, say: Callable[[str], None]) -> World:
+    spec = SCALES[scale]
+    rng = random.Random(seed)
+    created, _updated = sync_administrative_units()
+    say(f"  đơn vị hành chính: {created} mới")
+    province = AdministrativeUnit.objects.get(code=PROVINCE)
+    if ResidentialGroup.objects.filter(unit__code=MAIN_COMMUNE).exists():
+        raise ValueError("Cơ sở dữ liệu đã có dữ liệu mẫu; hãy dùng một cơ sở dữ liệu trống "
+                         "(xoá var/ hoặc đặt DATABASE_URL khác).")
+    others = list(
+        AdministrativeUnit.objects.filter(parent=province, level=UnitLevel.COMMUNE)
+        .exclude(code__in=[MAIN_COMMUNE, NEIGHBOUR_COMMUNE]).order_by("code")
+    )
+    rng.shuffle(others)
+    units = [AdministrativeUnit.objects.get(code=MAIN_COMMUNE)]
+    units += others[: spec.communes - 1]
+    world = World(scale=scale, province=province)
+    neighbour = AdministrativeUnit.objects.get(code=NEIGHBOUR_COMMUNE)
+    plan = [(u, spec.residents_per_commune, spec.groups_per_commune) for u in units]
+    if scale == "ward":
+        plan.append((neighbour, 600, 3))  # a small second ward, to show tenancy
+    group_rows, department_rows = [], []
+    for unit, residents, group_count in plan:
+        kind = _group_kind(unit)
+        groups = [ResidentialGroup(unit=unit, code=f"{'TDP' if kind == GroupKind.TO_DAN_PHO else 'TH'}"
+                                   f"{n:02d}", name=_group_name(kind, n), kind=kind)
+                  for n in range(1, group_count + 1)]
+        departments = [Department(unit=unit, code=code, name=name) for code, name in DEPARTMENTS]
+        group_rows += groups
+        department_rows += departments
+        centre = CENTRES.get(unit.code) or (20.85 + rng.random() * 0.4, 105.55 + rng.random() * 0.5)
+        world.communes.append(CommuneSeed(unit, groups, departments, residents, centre))
+    for group in group_rows:
+        group.name_folded = fold(group.name)  # bulk_create skips save()
+    ResidentialGroup.objects.bulk_create(group_rows, batch_size=1000)
+    Department.objects.bulk_create(department_rows, batch_size=1000)
+    say(f"  {len(group_rows)} tổ dân phố/thôn, {len(department_rows)} phòng/ban")
+    world.users = _demo_users(world, neighbour)
+    return world
+
+
+def _demo_users(world: World, neighbour: AdministrativeUnit) -> dict[str, User]:
+    main = world.communes[0]
+    users = {}
+
+    def make(username, full_name, role, unit, **extra):
+        user = User(username=username, full_name=full_name, role=role, unit=unit, **extra)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        users[username] = user
+        return user
+
+    make("admin", "Quản trị hệ thống", Role.PLATFORM_ADMIN, None, is_staff=True,
+         is_superuser=True)
+    make("tinh", "Trần Minh Tuấn", Role.PROVINCE_OFFICIAL, world.province)
+    leader = make("chutich", "Lê Thị Hồng Nhung", Role.COMMUNE_LEADER, main.unit, is_staff=True)
+    make("canbo", "Phạm Văn Hùng", Role.COMMUNE_OFFICIAL, main.unit, is_staff=True,
+         department=main.departments[2])
+    make("phongkt", "Đỗ Quang Minh", Role.DEPARTMENT_STAFF, main.unit,
+         department=main.departments[1])
+    group_leader = make("totruong", "Nguyễn Thị Lan", Role.GROUP_LEADER, main.unit)
+    neighbour_seed = next((c for c in world.communes if c.unit == neighbour), None)
+    if neighbour_seed is not None:
+        make("canbo.giangvo", "Vũ Thu Hà", Role.COMMUNE_OFFICIAL, neighbour, is_staff=True)
+    main.groups[0].leader = group_leader
+    main.groups[0].save(update_fields=["leader"])
+    main.departments[0].head = leader
+    main.departments[0].save(update_fields=["head"])
+    return users
+
+
+DEMO_LOGINS = [
+    ("chutich", "Chủ tịch UBND phường Xuân Đỉnh (lãnh đạo)"),
+    ("canbo", "Cán bộ phường Xuân Đỉnh (quản lý sổ dân cư, nhập Excel)"),
+    ("totruong", "Tổ trưởng Tổ dân phố số 1 (chỉ thấy tổ của mình)"),
+    ("phongkt", "Cán bộ Phòng Kinh tế (xem, dữ liệu cá nhân bị che)"),
+    ("canbo.giangvo", "Cán bộ phường Giảng Võ (không thấy dữ liệu Xuân Đỉnh)"),
+    ("tinh", "Cán bộ Thành phố Hà Nội (xem mọi xã/phường trong tỉnh)"),
+    ("admin", "Quản trị nền tảng"),
+]

@@ -1,0 +1,136 @@
+"""Reads of the population register, always scoped to the actor (see ``core.tenancy``).
+
+Lists mask personal data; ``resident_pii`` reveals it to roles that may see it and records the
+read in the audit log.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from xaso.core import audit
+from xaso.core.choices import AuditAction
+from xaso.core.crypto import blind_index, mask
+from xaso.core.models import ResidentialGroup
+from xaso.core.permissions import can_see_contact, can_see_national_id
+from xaso.core.text import fold_words
+from xaso.population.models import Household, ImportJob, PopulationChange, Resident
+
+
+def groups_with_counts(actor) -> QuerySet[ResidentialGroup]:
+    return (
+        ResidentialGroup.objects.for_actor(actor)
+        .select_related("unit", "leader")
+        .annotate(
+            household_count=Count("households", distinct=True),
+            resident_count=Count("households__members",
+                                 filter=Q(households__members__is_active=True), distinct=True),
+        )
+        .order_by("unit__code", "code")
+    )
+
+
+def get_group(actor, pk: int) -> ResidentialGroup:
+    group = groups_with_counts(actor).filter(pk=pk).first()
+    if group is None:
+        raise Http404("Không tìm thấy tổ dân phố.")
+    return group
+
+
+def households_for(actor) -> QuerySet[Household]:
+    return Household.objects.for_actor(actor).select_related("group")
+
+
+def households_with_counts(actor, *, group: ResidentialGroup | None = None) -> QuerySet[Household]:
+    rows = households_for(actor).annotate(
+        member_count=Count("members", filter=Q(members__is_active=True))
+    )
+    if group is not None:
+        rows = rows.filter(group=group)
+    return rows.order_by("code")
+
+
+def get_household(actor, pk: int) -> Household:
+    household = households_for(actor).select_related("unit").filter(pk=pk).first()
+    if household is None:
+        raise Http404("Không tìm thấy hộ gia đình.")
+    return household
+
+
+def residents_for(actor) -> QuerySet[Resident]:
+    return Resident.objects.for_actor(actor)
+
+
+def search_residents(actor, query: str = "", *, group_id: int | None = None,
+                     include_inactive: bool = False) -> QuerySet[Resident]:
+    """Residents whose name contains every word of ``query`` as a word start, with or without
+    diacritics; a 12-digit query looks up the national ID by its keyed hash."""
+    rows = residents_for(actor).select_related("household", "household__group")
+    if not include_inactive:
+        rows = rows.filter(is_active=True)
+    if group_id:
+        rows = rows.filter(household__group_id=group_id)
+    compact = query.replace(" ", "")
+    if compact.isdigit() and len(compact) == 12:
+        return rows.filter(national_id_hash=blind_index(compact))
+    for word in fold_words(query):
+        rows = rows.filter(Q(name_folded__startswith=word) | Q(name_folded__contains=f" {word}"))
+    return rows.order_by("name_folded", "birth_date")
+
+
+def get_resident(actor, pk: int) -> Resident:
+    resident = (residents_for(actor).select_related("household", "household__group", "unit")
+                .filter(pk=pk).first())
+    if resident is None:
+        raise Http404("Không tìm thấy nhân khẩu.")
+    return resident
+
+
+def resident_pii(actor, resident: Resident, *, reveal: bool = True) -> dict[str, str]:
+    """Personal fields for display: clear where the role may see them (the read is audited),
+    masked otherwise."""
+    show_id = reveal and can_see_national_id(actor)
+    show_contact = reveal and can_see_contact(actor)
+    revealed = [name for name, shown, value in (
+        ("national_id", show_id, resident.national_id),
+        ("phone", show_contact, resident.phone),
+        ("address", show_contact, resident.household.address),
+    ) if shown and value]
+    if revealed:
+        audit.record(actor=actor, action=AuditAction.READ_PII, obj=resident,
+                     changes={"fields": revealed})
+    household = resident.household
+    return {
+        "national_id": resident.national_id if show_id else mask(resident.national_id),
+        "phone": resident.phone if show_contact else mask(resident.phone, 3, 2),
+        "address": household.address if show_contact else masked_address(household),
+    }
+
+
+def household_address(actor, household: Household) -> str:
+    """The house address in clear for roles that may see it (audited), else only the street."""
+    if can_see_contact(actor) and household.address:
+        audit.record(actor=actor, action=AuditAction.READ_PII, obj=household,
+                     changes={"fields": ["address"]})
+        return household.address
+    return masked_address(household)
+
+
+def masked_address(household: Household) -> str:
+    return f"••• {household.street}".strip() if household.address else household.street
+
+
+def population_changes_for(actor) -> QuerySet[PopulationChange]:
+    return PopulationChange.objects.for_actor(actor).select_related("resident", "household")
+
+
+def import_jobs_for(actor) -> QuerySet[ImportJob]:
+    return ImportJob.objects.for_actor(actor)
+
+
+def get_import_job(actor, pk: int) -> ImportJob:
+    job = import_jobs_for(actor).filter(pk=pk).first()
+    if job is None:
+        raise Http404("Không tìm thấy lần nhập dữ liệu.")
+    return job
