@@ -3,7 +3,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from xaso.core.models import AdministrativeUnit, ApiToken, AuditLog, Department, ResidentialGroup, User
+from xaso.core.models import (
+    AdministrativeUnit,
+    ApiToken,
+    AuditLog,
+    Department,
+    ResidentialGroup,
+    User,
+)
 
 
 class ScopedAdmin(admin.ModelAdmin):

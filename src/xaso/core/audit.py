@@ -19,7 +19,8 @@ class RequestContext:
     via: str = "web"
 
 
-_current = contextvars.ContextVar("xaso_request_context", default=RequestContext(via="cli"))
+_OUTSIDE_REQUESTS = RequestContext(via="cli")
+_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("xaso_request_context")
 
 
 def set_context(context: RequestContext) -> contextvars.Token:
@@ -31,12 +32,20 @@ def reset_context(token: contextvars.Token) -> None:
 
 
 def current_context() -> RequestContext:
-    return _current.get()
+    return _current.get(_OUTSIDE_REQUESTS)
 
 
-def record(*, actor, action: AuditAction | str, obj=None, unit_id: int | None = None,
-           object_type: str = "", object_id: str = "", object_repr: str = "",
-           changes: dict | None = None):
+def record(
+    *,
+    actor,
+    action: AuditAction | str,
+    obj=None,
+    unit_id: int | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    changes: dict | None = None,
+):
     from xaso.core.models import AuditLog
 
     if obj is not None:

@@ -21,7 +21,11 @@ class AdministrativeUnit(models.Model):
     level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices)
     division_type = models.CharField(_("loại"), max_length=30)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("trực thuộc"),
     )
     name_folded = models.CharField(max_length=120, editable=False, db_index=True)
@@ -52,15 +56,22 @@ class ResidentialGroup(models.Model):
     """Tổ dân phố / thôn / ấp / bản: a self-governing community, not an administrative level."""
 
     unit = models.ForeignKey(
-        AdministrativeUnit, models.PROTECT, related_name="residential_groups",
+        AdministrativeUnit,
+        models.PROTECT,
+        related_name="residential_groups",
         verbose_name=_("xã/phường"),
     )
     code = models.CharField(_("mã tổ"), max_length=20)
     name = models.CharField(_("tên"), max_length=120)
-    kind = models.CharField(_("loại"), max_length=12, choices=GroupKind.choices,
-                            default=GroupKind.TO_DAN_PHO)
+    kind = models.CharField(
+        _("loại"), max_length=12, choices=GroupKind.choices, default=GroupKind.TO_DAN_PHO
+    )
     leader = models.ForeignKey(
-        "core.User", models.SET_NULL, null=True, blank=True, related_name="led_groups",
+        "core.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_groups",
         verbose_name=_("tổ trưởng"),
     )
     boundary = models.JSONField(_("ranh giới (GeoJSON)"), null=True, blank=True)
@@ -87,12 +98,19 @@ class ResidentialGroup(models.Model):
 
 
 class Department(models.Model):
-    unit = models.ForeignKey(AdministrativeUnit, models.PROTECT, related_name="departments",
-                             verbose_name=_("xã/phường"))
+    unit = models.ForeignKey(
+        AdministrativeUnit, models.PROTECT, related_name="departments", verbose_name=_("xã/phường")
+    )
     code = models.CharField(_("mã"), max_length=30)
     name = models.CharField(_("tên"), max_length=160)
-    head = models.ForeignKey("core.User", models.SET_NULL, null=True, blank=True,
-                             related_name="headed_departments", verbose_name=_("trưởng bộ phận"))
+    head = models.ForeignKey(
+        "core.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_departments",
+        verbose_name=_("trưởng bộ phận"),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_unit_field = "unit_id"
@@ -115,12 +133,23 @@ class User(AbstractUser):
     the user acts for; group leaders act on the groups they lead."""
 
     full_name = models.CharField(_("họ và tên"), max_length=120, blank=True)
-    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices,
-                            default=Role.CITIZEN)
-    unit = models.ForeignKey(AdministrativeUnit, models.PROTECT, null=True, blank=True,
-                             related_name="users", verbose_name=_("đơn vị"))
-    department = models.ForeignKey(Department, models.SET_NULL, null=True, blank=True,
-                                   related_name="members", verbose_name=_("phòng/ban"))
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("đơn vị"),
+    )
+    department = models.ForeignKey(
+        Department,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("phòng/ban"),
+    )
 
     class Meta:
         verbose_name = _("người dùng")
@@ -158,11 +187,23 @@ class AuditLog(models.Model):
     every read of personal data. Snapshots never hold personal data in clear."""
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("người thực hiện"))
+    actor = models.ForeignKey(
+        User,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
     actor_label = models.CharField(_("người thực hiện"), max_length=150, blank=True)
-    unit = models.ForeignKey(AdministrativeUnit, models.SET_NULL, null=True, blank=True,
-                             related_name="+", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị"),
+    )
     action = models.CharField(_("hành động"), max_length=10, choices=AuditAction.choices)
     object_type = models.CharField(_("loại đối tượng"), max_length=60)
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)

@@ -79,11 +79,14 @@ def seed_platform(*, scale: str, seed: int, say: Callable[[str], None]) -> World
     say(f"  đơn vị hành chính: {created} mới")
     province = AdministrativeUnit.objects.get(code=PROVINCE)
     if ResidentialGroup.objects.filter(unit__code=MAIN_COMMUNE).exists():
-        raise ValueError("Cơ sở dữ liệu đã có dữ liệu mẫu; hãy dùng một cơ sở dữ liệu trống "
-                         "(xoá var/ hoặc đặt DATABASE_URL khác).")
+        raise ValueError(
+            "Cơ sở dữ liệu đã có dữ liệu mẫu; hãy dùng một cơ sở dữ liệu trống "
+            "(xoá var/ hoặc đặt DATABASE_URL khác)."
+        )
     others = list(
         AdministrativeUnit.objects.filter(parent=province, level=UnitLevel.COMMUNE)
-        .exclude(code__in=[MAIN_COMMUNE, NEIGHBOUR_COMMUNE]).order_by("code")
+        .exclude(code__in=[MAIN_COMMUNE, NEIGHBOUR_COMMUNE])
+        .order_by("code")
     )
     rng.shuffle(others)
     units = [AdministrativeUnit.objects.get(code=MAIN_COMMUNE)]
@@ -96,9 +99,15 @@ def seed_platform(*, scale: str, seed: int, say: Callable[[str], None]) -> World
     group_rows, department_rows = [], []
     for unit, residents, group_count in plan:
         kind = _group_kind(unit)
-        groups = [ResidentialGroup(unit=unit, code=f"{'TDP' if kind == GroupKind.TO_DAN_PHO else 'TH'}"
-                                   f"{n:02d}", name=_group_name(kind, n), kind=kind)
-                  for n in range(1, group_count + 1)]
+        groups = [
+            ResidentialGroup(
+                unit=unit,
+                code=f"{'TDP' if kind == GroupKind.TO_DAN_PHO else 'TH'}{n:02d}",
+                name=_group_name(kind, n),
+                kind=kind,
+            )
+            for n in range(1, group_count + 1)
+        ]
         departments = [Department(unit=unit, code=code, name=name) for code, name in DEPARTMENTS]
         group_rows += groups
         department_rows += departments
@@ -124,14 +133,20 @@ def _demo_users(world: World, neighbour: AdministrativeUnit) -> dict[str, User]:
         users[username] = user
         return user
 
-    make("admin", "Quản trị hệ thống", Role.PLATFORM_ADMIN, None, is_staff=True,
-         is_superuser=True)
+    make("admin", "Quản trị hệ thống", Role.PLATFORM_ADMIN, None, is_staff=True, is_superuser=True)
     make("tinh", "Trần Minh Tuấn", Role.PROVINCE_OFFICIAL, world.province)
     leader = make("chutich", "Lê Thị Hồng Nhung", Role.COMMUNE_LEADER, main.unit, is_staff=True)
-    make("canbo", "Phạm Văn Hùng", Role.COMMUNE_OFFICIAL, main.unit, is_staff=True,
-         department=main.departments[2])
-    make("phongkt", "Đỗ Quang Minh", Role.DEPARTMENT_STAFF, main.unit,
-         department=main.departments[1])
+    make(
+        "canbo",
+        "Phạm Văn Hùng",
+        Role.COMMUNE_OFFICIAL,
+        main.unit,
+        is_staff=True,
+        department=main.departments[2],
+    )
+    make(
+        "phongkt", "Đỗ Quang Minh", Role.DEPARTMENT_STAFF, main.unit, department=main.departments[1]
+    )
     group_leader = make("totruong", "Nguyễn Thị Lan", Role.GROUP_LEADER, main.unit)
     neighbour_seed = next((c for c in world.communes if c.unit == neighbour), None)
     if neighbour_seed is not None:

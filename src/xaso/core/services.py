@@ -37,8 +37,14 @@ def sync_administrative_units() -> tuple[int, int]:
         name = " ".join(name.split())  # the package has a few double spaces
         unit = existing.get(code)
         if unit is None:
-            unit = AdministrativeUnit(code=code, name=name, level=level, division_type=division,
-                                      parent_id=parent_id, name_folded=fold(name))
+            unit = AdministrativeUnit(
+                code=code,
+                name=name,
+                level=level,
+                division_type=division,
+                parent_id=parent_id,
+                name_folded=fold(name),
+            )
             created_rows.append(unit)
             existing[code] = unit
         elif (unit.name, unit.division_type, unit.parent_id) != (name, division, parent_id):
@@ -48,8 +54,13 @@ def sync_administrative_units() -> tuple[int, int]:
         return unit
 
     for province in Province.iter_all():
-        upsert(f"{int(province.code):02d}", province.name, UnitLevel.PROVINCE,
-               str(province.division_type.value), None)
+        upsert(
+            f"{int(province.code):02d}",
+            province.name,
+            UnitLevel.PROVINCE,
+            str(province.division_type.value),
+            None,
+        )
     AdministrativeUnit.objects.bulk_create(created_rows, batch_size=1000)
     province_ids = {
         int(u.code): u.id for u in AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE)
@@ -57,8 +68,13 @@ def sync_administrative_units() -> tuple[int, int]:
     created = len(created_rows)
     created_rows.clear()
     for ward in Ward.iter_all():
-        upsert(f"{int(ward.code):05d}", ward.name, UnitLevel.COMMUNE,
-               str(ward.division_type.value), province_ids[int(ward.province_code)])
+        upsert(
+            f"{int(ward.code):05d}",
+            ward.name,
+            UnitLevel.COMMUNE,
+            str(ward.division_type.value),
+            province_ids[int(ward.province_code)],
+        )
     AdministrativeUnit.objects.bulk_create(created_rows, batch_size=1000)
     created += len(created_rows)
     return created, updated
@@ -70,15 +86,23 @@ def _check_unit(actor, unit: AdministrativeUnit) -> None:
 
 
 @transaction.atomic
-def create_residential_group(actor, *, unit: AdministrativeUnit, code: str, name: str,
-                             kind: str = GroupKind.TO_DAN_PHO, leader: User | None = None,
-                             boundary: dict | None = None) -> ResidentialGroup:
+def create_residential_group(
+    actor,
+    *,
+    unit: AdministrativeUnit,
+    code: str,
+    name: str,
+    kind: str = GroupKind.TO_DAN_PHO,
+    leader: User | None = None,
+    boundary: dict | None = None,
+) -> ResidentialGroup:
     _check_unit(actor, unit)
     code = code.strip().upper()
     if ResidentialGroup.objects.filter(unit=unit, code=code).exists():
         raise BusinessError(f"Mã tổ '{code}' đã có trong {unit.name}.", field="code")
-    group = ResidentialGroup.objects.create(unit=unit, code=code, name=name.strip(), kind=kind,
-                                            leader=leader, boundary=boundary)
+    group = ResidentialGroup.objects.create(
+        unit=unit, code=code, name=name.strip(), kind=kind, leader=leader, boundary=boundary
+    )
     audit.record(actor=actor, action=AuditAction.CREATE, obj=group)
     emit("core.group_created", unit_id=unit.id, group_id=group.id)
     return group
@@ -93,25 +117,44 @@ def create_department(actor, *, unit: AdministrativeUnit, code: str, name: str) 
 
 
 @transaction.atomic
-def create_user(actor, *, username: str, password: str | None, role: str,
-                unit: AdministrativeUnit | None, full_name: str = "",
-                department: Department | None = None, is_staff: bool = False) -> User:
+def create_user(
+    actor,
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    unit: AdministrativeUnit | None,
+    full_name: str = "",
+    department: Department | None = None,
+    is_staff: bool = False,
+) -> User:
     if role not in Role.values:
         raise BusinessError(f"Vai trò '{role}' không tồn tại.", field="role")
     if unit is not None:
         _check_unit(actor, unit)
     if User.objects.filter(username=username).exists():
         raise BusinessError(f"Tên đăng nhập '{username}' đã được dùng.", field="username")
-    user = User(username=username, role=role, unit=unit, full_name=full_name,
-                department=department, is_staff=is_staff,
-                is_superuser=role == Role.PLATFORM_ADMIN)
+    user = User(
+        username=username,
+        role=role,
+        unit=unit,
+        full_name=full_name,
+        department=department,
+        is_staff=is_staff,
+        is_superuser=role == Role.PLATFORM_ADMIN,
+    )
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=user, unit_id=user.unit_id,
-                 changes={"role": role})
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=user,
+        unit_id=user.unit_id,
+        changes={"role": role},
+    )
     return user
 
 
@@ -120,11 +163,18 @@ def create_api_token(actor, *, user: User, name: str = "") -> tuple[ApiToken, st
     """A new bearer token for ``user``; the clear token is returned once and never stored."""
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name[:80], prefix=clear[: len(TOKEN_PREFIX) + 6],
+        user=user,
+        name=name[:80],
+        prefix=clear[: len(TOKEN_PREFIX) + 6],
         digest=hashlib.sha256(clear.encode()).hexdigest(),
     )
-    audit.record(actor=actor, action=AuditAction.TOKEN, obj=token, unit_id=user.unit_id,
-                 changes={"event": "created", "user": user.username})
+    audit.record(
+        actor=actor,
+        action=AuditAction.TOKEN,
+        obj=token,
+        unit_id=user.unit_id,
+        changes={"event": "created", "user": user.username},
+    )
     return token, clear
 
 
@@ -132,8 +182,13 @@ def create_api_token(actor, *, user: User, name: str = "") -> tuple[ApiToken, st
 def revoke_api_token(actor, *, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, action=AuditAction.TOKEN, obj=token, unit_id=token.user.unit_id,
-                 changes={"event": "revoked"})
+    audit.record(
+        actor=actor,
+        action=AuditAction.TOKEN,
+        obj=token,
+        unit_id=token.user.unit_id,
+        changes={"event": "revoked"},
+    )
 
 
 def authenticate_token(clear: str) -> User | None:
@@ -141,8 +196,7 @@ def authenticate_token(clear: str) -> User | None:
     if not clear.startswith(TOKEN_PREFIX):
         return None
     digest = hashlib.sha256(clear.encode()).hexdigest()
-    token = (ApiToken.objects.select_related("user").filter(digest=digest, revoked_at=None)
-             .first())
+    token = ApiToken.objects.select_related("user").filter(digest=digest, revoked_at=None).first()
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

@@ -14,8 +14,12 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit.record(actor=form.get_user(), action=AuditAction.LOGIN, obj=form.get_user(),
-                     unit_id=form.get_user().unit_id)
+        audit.record(
+            actor=form.get_user(),
+            action=AuditAction.LOGIN,
+            obj=form.get_user(),
+            unit_id=form.get_user().unit_id,
+        )
         return response
 
 

@@ -15,8 +15,15 @@ class HouseholdAdmin(ScopedAdmin):
 
 @admin.register(Resident)
 class ResidentAdmin(ScopedAdmin):
-    list_display = ["full_name", "birth_date", "sex", "masked_national_id", "household",
-                    "residence_status", "is_active"]
+    list_display = [
+        "full_name",
+        "birth_date",
+        "sex",
+        "masked_national_id",
+        "household",
+        "residence_status",
+        "is_active",
+    ]
     list_filter = ["residence_status", "sex", "is_active", "vneid_level2"]
     search_fields = ["name_folded", "full_name"]
     raw_id_fields = ["unit", "household"]

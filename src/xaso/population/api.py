@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xaso.core.crypto import mask
@@ -172,7 +172,9 @@ class ChangeOut(Schema):
     note: str
 
 
-@router.get("/groups", response=list[GroupOut], summary="Tổ dân phố / thôn, kèm số hộ, số nhân khẩu")
+@router.get(
+    "/groups", response=list[GroupOut], summary="Tổ dân phố / thôn, kèm số hộ, số nhân khẩu"
+)
 @paginate(LimitOffsetPagination)
 def list_groups(request):
     return selectors.groups_with_counts(request.auth)
@@ -190,7 +192,9 @@ def list_households(request, group_id: int | None = None):
     return rows.filter(group_id=group_id) if group_id else rows
 
 
-@router.get("/households/{household_id}", response=HouseholdDetailOut, summary="Một hộ và các thành viên")
+@router.get(
+    "/households/{household_id}", response=HouseholdDetailOut, summary="Một hộ và các thành viên"
+)
 def get_household(request, household_id: int):
     return selectors.get_household(request.auth, household_id)
 
@@ -198,22 +202,31 @@ def get_household(request, household_id: int):
 @router.post("/households", response={201: HouseholdOut}, summary="Tạo hộ gia đình")
 def create_household(request, payload: HouseholdIn):
     group = selectors.get_group(request.auth, payload.group_id)
-    household = services.create_household(request.auth, group=group,
-                                          **payload.dict(exclude={"group_id"}))
-    return 201, household
+    household = services.create_household(
+        request.auth, group=group, **payload.dict(exclude={"group_id"})
+    )
+    return Status(201, household)
 
 
-@router.get("/residents", response=list[ResidentOut],
-            summary="Nhân khẩu; q tìm theo tên (có dấu hoặc không dấu) hoặc số định danh")
+@router.get(
+    "/residents",
+    response=list[ResidentOut],
+    summary="Nhân khẩu; q tìm theo tên (có dấu hoặc không dấu) hoặc số định danh",
+)
 @paginate(LimitOffsetPagination)
-def list_residents(request, q: str = "", group_id: int | None = None,
-                   include_inactive: bool = False):
-    return selectors.search_residents(request.auth, q, group_id=group_id,
-                                      include_inactive=include_inactive)
+def list_residents(
+    request, q: str = "", group_id: int | None = None, include_inactive: bool = False
+):
+    return selectors.search_residents(
+        request.auth, q, group_id=group_id, include_inactive=include_inactive
+    )
 
 
-@router.get("/residents/{resident_id}", response=ResidentDetailOut,
-            summary="Một nhân khẩu (dữ liệu cá nhân hiện rõ theo vai trò, có ghi nhật ký)")
+@router.get(
+    "/residents/{resident_id}",
+    response=ResidentDetailOut,
+    summary="Một nhân khẩu (dữ liệu cá nhân hiện rõ theo vai trò, có ghi nhật ký)",
+)
 def get_resident(request, resident_id: int):
     resident = selectors.get_resident(request.auth, resident_id)
     resident._pii = selectors.resident_pii(request.auth, resident)
@@ -224,7 +237,7 @@ def get_resident(request, resident_id: int):
 def create_resident(request, payload: ResidentIn):
     household = selectors.get_household(request.auth, payload.household_id)
     data = payload.dict(exclude={"household_id"})
-    return 201, services.register_resident(request.auth, household=household, **data)
+    return Status(201, services.register_resident(request.auth, household=household, **data))
 
 
 @router.patch("/residents/{resident_id}", response=ResidentOut, summary="Sửa thông tin nhân khẩu")
@@ -236,12 +249,15 @@ def update_resident(request, resident_id: int, payload: ResidentPatch):
     return services.update_resident(request.auth, resident=resident, **changes)
 
 
-@router.post("/residents/{resident_id}/changes", response={201: ChangeOut},
-             summary="Ghi biến động: sinh, mất, chuyển đến, chuyển đi")
+@router.post(
+    "/residents/{resident_id}/changes",
+    response={201: ChangeOut},
+    summary="Ghi biến động: sinh, mất, chuyển đến, chuyển đi",
+)
 def record_change(request, resident_id: int, payload: ChangeIn):
     resident = selectors.get_resident(request.auth, resident_id)
-    return 201, services.record_population_change(request.auth, resident=resident,
-                                                   **payload.dict())
+    change = services.record_population_change(request.auth, resident=resident, **payload.dict())
+    return Status(201, change)
 
 
 @router.get("/population-changes", response=list[ChangeOut], summary="Biến động dân cư")
@@ -249,5 +265,3 @@ def record_change(request, resident_id: int, payload: ChangeIn):
 def list_changes(request, kind: ChangeKind | None = None):
     rows = selectors.population_changes_for(request.auth)
     return rows.filter(kind=kind) if kind else rows
-
-

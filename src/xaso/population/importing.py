@@ -45,14 +45,18 @@ COLUMNS: list[Column] = [
     Column("national_id", "Số định danh cá nhân", True, 16, "12 chữ số"),
     Column("phone", "Số điện thoại", False, 14, "0912345678"),
     Column("relation_to_head", "Quan hệ với chủ hộ", True, 14, "Chủ hộ, Vợ/chồng, Con …"),
-    Column("residence_status", "Tình trạng cư trú", True, 14,
-           "Thường trú / Tạm trú / Tạm vắng"),
+    Column("residence_status", "Tình trạng cư trú", True, 14, "Thường trú / Tạm trú / Tạm vắng"),
     Column("occupation", "Nghề nghiệp", False, 16, ""),
     Column("has_smartphone", "Có điện thoại thông minh (Có/Không)", False, 12, "Có"),
     Column("has_epayment", "Có tài khoản thanh toán điện tử (Có/Không)", False, 12, "Không"),
     Column("vneid_level2", "Đã kích hoạt VNeID mức 2 (Có/Không)", False, 12, "Có"),
-    Column("digital_skills_group", "Nhóm đối tượng kỹ năng số", False, 18,
-           "Người lao động, Học sinh, sinh viên …"),
+    Column(
+        "digital_skills_group",
+        "Nhóm đối tượng kỹ năng số",
+        False,
+        18,
+        "Người lao động, Học sinh, sinh viên …",
+    ),
 ]
 _BY_KEY = {c.key: c for c in COLUMNS}
 
@@ -104,17 +108,37 @@ def _choice_lookup(choices, aliases: dict[str, str]) -> dict[str, str]:
 
 
 _SEX = _choice_lookup(Sex, {"nam": "male", "nu": "female", "m": "male", "f": "female"})
-_RELATION = _choice_lookup(Relation, {
-    "vo": "spouse", "chong": "spouse", "bo": "parent", "me": "parent", "cha": "parent",
-    "ong": "grandparent", "ba": "grandparent", "anh": "sibling", "chi": "sibling",
-    "em": "sibling", "con dau": "child_in_law", "con re": "child_in_law", "con nuoi": "child",
-    "chu ho": "head",
-})
+_RELATION = _choice_lookup(
+    Relation,
+    {
+        "vo": "spouse",
+        "chong": "spouse",
+        "bo": "parent",
+        "me": "parent",
+        "cha": "parent",
+        "ong": "grandparent",
+        "ba": "grandparent",
+        "anh": "sibling",
+        "chi": "sibling",
+        "em": "sibling",
+        "con dau": "child_in_law",
+        "con re": "child_in_law",
+        "con nuoi": "child",
+        "chu ho": "head",
+    },
+)
 _RESIDENCE = _choice_lookup(ResidenceStatus, {})
-_SKILLS = _choice_lookup(DigitalSkillsGroup, {
-    "hoc sinh": "pupil", "sinh vien": "pupil", "can bo": "official", "cong chuc": "official",
-    "nguoi cao tuoi": "elderly", "lao dong": "worker",
-})
+_SKILLS = _choice_lookup(
+    DigitalSkillsGroup,
+    {
+        "hoc sinh": "pupil",
+        "sinh vien": "pupil",
+        "can bo": "official",
+        "cong chuc": "official",
+        "nguoi cao tuoi": "elderly",
+        "lao dong": "worker",
+    },
+)
 _YES = {"co", "x", "1", "true", "yes", "c", "đ", "da"}
 _NO = {"", "khong", "0", "false", "no", "k", "chua"}
 
@@ -193,8 +217,9 @@ def _read_csv(path: Path) -> Iterator[list]:
     return iter(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
-def parse(path: Path, *, known_groups: set[str],
-          progress: Callable[[int, int], None] | None = None) -> ParseResult:
+def parse(
+    path: Path, *, known_groups: set[str], progress: Callable[[int, int], None] | None = None
+) -> ParseResult:
     """Read ``path`` and check every row; ``known_groups`` are the commune's group codes."""
     rows = list(read_table(path))
     while rows and not any(_text(cell) for cell in rows[-1]):
@@ -222,8 +247,10 @@ def parse(path: Path, *, known_groups: set[str],
     if result.total_rows == 0:
         raise UnreadableFile("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
     if result.total_rows > MAX_ROWS:
-        raise UnreadableFile(f"Tệp có {result.total_rows:,} dòng, vượt giới hạn {MAX_ROWS:,}"
-                             " dòng một lần nhập; hãy chia nhỏ tệp.".replace(",", "."))
+        raise UnreadableFile(
+            f"Tệp có {result.total_rows:,} dòng, vượt giới hạn {MAX_ROWS:,}"
+            " dòng một lần nhập; hãy chia nhỏ tệp.".replace(",", ".")
+        )
 
     seen_ids: dict[str, int] = {}
     household_groups: dict[str, tuple[str, int]] = {}
@@ -239,28 +266,47 @@ def parse(path: Path, *, known_groups: set[str],
             continue
         first = seen_ids.setdefault(parsed.national_id, row_number)
         if first != row_number:
-            result.errors.append(RowError(row_number, _BY_KEY["national_id"].label,
-                                          f"Số định danh trùng với dòng {first}."))
+            result.errors.append(
+                RowError(
+                    row_number,
+                    _BY_KEY["national_id"].label,
+                    f"Số định danh trùng với dòng {first}.",
+                )
+            )
         group, first_row = household_groups.setdefault(
-            parsed.household_code, (parsed.group_code, row_number))
+            parsed.household_code, (parsed.group_code, row_number)
+        )
         if group != parsed.group_code:
-            result.errors.append(RowError(
-                row_number, _BY_KEY["group_code"].label,
-                f"Hộ {parsed.household_code} đã ghi thuộc tổ {group} ở dòng {first_row}."))
+            result.errors.append(
+                RowError(
+                    row_number,
+                    _BY_KEY["group_code"].label,
+                    f"Hộ {parsed.household_code} đã ghi thuộc tổ {group} ở dòng {first_row}.",
+                )
+            )
         if parsed.relation_to_head == Relation.HEAD:
             head_row = household_heads.setdefault(parsed.household_code, row_number)
             if head_row != row_number:
-                result.errors.append(RowError(
-                    row_number, _BY_KEY["relation_to_head"].label,
-                    f"Hộ {parsed.household_code} đã có chủ hộ ở dòng {head_row}."))
+                result.errors.append(
+                    RowError(
+                        row_number,
+                        _BY_KEY["relation_to_head"].label,
+                        f"Hộ {parsed.household_code} đã có chủ hộ ở dòng {head_row}.",
+                    )
+                )
         result.rows.append(parsed)
     if progress:
         progress(result.total_rows, result.total_rows)
     return result
 
 
-def _parse_row(row_number: int, cells: list, positions: dict[str, int],
-               known_groups: set[str], errors: list[RowError]) -> ParsedRow | None:
+def _parse_row(
+    row_number: int,
+    cells: list,
+    positions: dict[str, int],
+    known_groups: set[str],
+    errors: list[RowError],
+) -> ParsedRow | None:
     def cell(key: str):
         index = positions.get(key)
         return cells[index] if index is not None and index < len(cells) else None
@@ -299,8 +345,9 @@ def _parse_row(row_number: int, cells: list, positions: dict[str, int],
     if not values["sex"]:
         fail("sex", "Giới tính phải là 'Nam' hoặc 'Nữ'.")
     values["national_id"] = _digits(cell("national_id"), 12)
-    message = national_id_error(values["national_id"], birth_date=values["birth_date"],
-                                sex=values["sex"] or None)
+    message = national_id_error(
+        values["national_id"], birth_date=values["birth_date"], sex=values["sex"] or None
+    )
     if message:
         fail("national_id", message)
     phone_cell = cell("phone")
@@ -312,8 +359,11 @@ def _parse_row(row_number: int, cells: list, positions: dict[str, int],
         fail("phone", message)
     for key, table, message in (
         ("relation_to_head", _RELATION, "Quan hệ với chủ hộ không hợp lệ (ví dụ: Chủ hộ, Con)."),
-        ("residence_status", _RESIDENCE,
-         "Tình trạng cư trú phải là Thường trú, Tạm trú hoặc Tạm vắng."),
+        (
+            "residence_status",
+            _RESIDENCE,
+            "Tình trạng cư trú phải là Thường trú, Tạm trú hoặc Tạm vắng.",
+        ),
     ):
         values[key] = table.get(fold(_text(cell(key))), "")
         if not values[key]:

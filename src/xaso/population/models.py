@@ -23,10 +23,12 @@ from xaso.population.choices import (
 
 
 class Household(models.Model):
-    unit = models.ForeignKey(AdministrativeUnit, models.PROTECT, related_name="households",
-                             verbose_name=_("xã/phường"))
-    group = models.ForeignKey(ResidentialGroup, models.PROTECT, related_name="households",
-                              verbose_name=_("tổ dân phố"))
+    unit = models.ForeignKey(
+        AdministrativeUnit, models.PROTECT, related_name="households", verbose_name=_("xã/phường")
+    )
+    group = models.ForeignKey(
+        ResidentialGroup, models.PROTECT, related_name="households", verbose_name=_("tổ dân phố")
+    )
     code = models.CharField(_("mã hộ"), max_length=30)
     # The house number is personal (it locates a named family); the street is not.
     address = EncryptedTextField(_("địa chỉ"), blank=True)
@@ -54,32 +56,42 @@ class Household(models.Model):
 
 
 class Resident(models.Model):
-    unit = models.ForeignKey(AdministrativeUnit, models.PROTECT, related_name="residents",
-                             verbose_name=_("xã/phường"))
-    household = models.ForeignKey(Household, models.PROTECT, related_name="members",
-                                  verbose_name=_("hộ gia đình"))
+    unit = models.ForeignKey(
+        AdministrativeUnit, models.PROTECT, related_name="residents", verbose_name=_("xã/phường")
+    )
+    household = models.ForeignKey(
+        Household, models.PROTECT, related_name="members", verbose_name=_("hộ gia đình")
+    )
     full_name = models.CharField(_("họ và tên"), max_length=120)
     name_folded = models.CharField(max_length=130, editable=False)
     birth_date = models.DateField(_("ngày sinh"))
     sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices)
     national_id = EncryptedTextField(_("số định danh cá nhân"), blank=True)
-    national_id_hash = models.CharField(max_length=40, blank=True, editable=False,
-                                        db_index=True)
+    national_id_hash = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
     phone = EncryptedTextField(_("số điện thoại"), blank=True)
     phone_hash = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
-    residence_status = models.CharField(_("tình trạng cư trú"), max_length=10,
-                                        choices=ResidenceStatus.choices,
-                                        default=ResidenceStatus.PERMANENT)
-    relation_to_head = models.CharField(_("quan hệ với chủ hộ"), max_length=14,
-                                        choices=Relation.choices, default=Relation.OTHER)
+    residence_status = models.CharField(
+        _("tình trạng cư trú"),
+        max_length=10,
+        choices=ResidenceStatus.choices,
+        default=ResidenceStatus.PERMANENT,
+    )
+    relation_to_head = models.CharField(
+        _("quan hệ với chủ hộ"), max_length=14, choices=Relation.choices, default=Relation.OTHER
+    )
     occupation = models.CharField(_("nghề nghiệp"), max_length=120, blank=True)
     has_smartphone = models.BooleanField(_("có điện thoại thông minh"), default=False)
     has_epayment = models.BooleanField(_("có tài khoản thanh toán điện tử"), default=False)
     vneid_level2 = models.BooleanField(_("đã kích hoạt VNeID mức 2"), default=False)
-    digital_skills_group = models.CharField(_("nhóm đối tượng kỹ năng số"), max_length=12,
-                                            choices=DigitalSkillsGroup.choices, blank=True)
-    is_active = models.BooleanField(_("đang sinh sống"), default=True,
-                                    help_text=_("Bỏ chọn khi đã mất hoặc chuyển đi."))
+    digital_skills_group = models.CharField(
+        _("nhóm đối tượng kỹ năng số"),
+        max_length=12,
+        choices=DigitalSkillsGroup.choices,
+        blank=True,
+    )
+    is_active = models.BooleanField(
+        _("đang sinh sống"), default=True, help_text=_("Bỏ chọn khi đã mất hoặc chuyển đi.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,10 +142,12 @@ class PopulationChange(models.Model):
     """A dated event in a resident's history; the resident row keeps the current state."""
 
     unit = models.ForeignKey(AdministrativeUnit, models.PROTECT, related_name="+")
-    resident = models.ForeignKey(Resident, models.PROTECT, related_name="changes",
-                                 verbose_name=_("nhân khẩu"))
-    household = models.ForeignKey(Household, models.PROTECT, related_name="changes",
-                                  verbose_name=_("hộ gia đình"))
+    resident = models.ForeignKey(
+        Resident, models.PROTECT, related_name="changes", verbose_name=_("nhân khẩu")
+    )
+    household = models.ForeignKey(
+        Household, models.PROTECT, related_name="changes", verbose_name=_("hộ gia đình")
+    )
     kind = models.CharField(_("loại biến động"), max_length=10, choices=ChangeKind.choices)
     date = models.DateField(_("ngày"))
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
@@ -162,8 +176,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=200)
     stored_path = models.CharField(max_length=400)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices,
-                              default=ImportStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
     phase = models.CharField(max_length=80, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)

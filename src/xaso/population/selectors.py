@@ -24,8 +24,9 @@ def groups_with_counts(actor) -> QuerySet[ResidentialGroup]:
         .select_related("unit", "leader")
         .annotate(
             household_count=Count("households", distinct=True),
-            resident_count=Count("households__members",
-                                 filter=Q(households__members__is_active=True), distinct=True),
+            resident_count=Count(
+                "households__members", filter=Q(households__members__is_active=True), distinct=True
+            ),
         )
         .order_by("unit__code", "code")
     )
@@ -62,8 +63,9 @@ def residents_for(actor) -> QuerySet[Resident]:
     return Resident.objects.for_actor(actor)
 
 
-def search_residents(actor, query: str = "", *, group_id: int | None = None,
-                     include_inactive: bool = False) -> QuerySet[Resident]:
+def search_residents(
+    actor, query: str = "", *, group_id: int | None = None, include_inactive: bool = False
+) -> QuerySet[Resident]:
     """Residents whose name contains every word of ``query`` as a word start, with or without
     diacritics; a 12-digit query looks up the national ID by its keyed hash."""
     rows = residents_for(actor).select_related("household", "household__group")
@@ -80,8 +82,12 @@ def search_residents(actor, query: str = "", *, group_id: int | None = None,
 
 
 def get_resident(actor, pk: int) -> Resident:
-    resident = (residents_for(actor).select_related("household", "household__group", "unit")
-                .filter(pk=pk).first())
+    resident = (
+        residents_for(actor)
+        .select_related("household", "household__group", "unit")
+        .filter(pk=pk)
+        .first()
+    )
     if resident is None:
         raise Http404("Không tìm thấy nhân khẩu.")
     return resident
@@ -92,14 +98,19 @@ def resident_pii(actor, resident: Resident, *, reveal: bool = True) -> dict[str,
     masked otherwise."""
     show_id = reveal and can_see_national_id(actor)
     show_contact = reveal and can_see_contact(actor)
-    revealed = [name for name, shown, value in (
-        ("national_id", show_id, resident.national_id),
-        ("phone", show_contact, resident.phone),
-        ("address", show_contact, resident.household.address),
-    ) if shown and value]
+    revealed = [
+        name
+        for name, shown, value in (
+            ("national_id", show_id, resident.national_id),
+            ("phone", show_contact, resident.phone),
+            ("address", show_contact, resident.household.address),
+        )
+        if shown and value
+    ]
     if revealed:
-        audit.record(actor=actor, action=AuditAction.READ_PII, obj=resident,
-                     changes={"fields": revealed})
+        audit.record(
+            actor=actor, action=AuditAction.READ_PII, obj=resident, changes={"fields": revealed}
+        )
     household = resident.household
     return {
         "national_id": resident.national_id if show_id else mask(resident.national_id),
@@ -111,8 +122,9 @@ def resident_pii(actor, resident: Resident, *, reveal: bool = True) -> dict[str,
 def household_address(actor, household: Household) -> str:
     """The house address in clear for roles that may see it (audited), else only the street."""
     if can_see_contact(actor) and household.address:
-        audit.record(actor=actor, action=AuditAction.READ_PII, obj=household,
-                     changes={"fields": ["address"]})
+        audit.record(
+            actor=actor, action=AuditAction.READ_PII, obj=household, changes={"fields": ["address"]}
+        )
         return household.address
     return masked_address(household)
 

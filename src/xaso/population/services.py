@@ -27,8 +27,17 @@ from xaso.population.validation import national_id_error, normalize_phone, phone
 
 PII_FIELDS = {"national_id", "phone", "address"}
 RESIDENT_FIELDS = [
-    "full_name", "birth_date", "sex", "national_id", "phone", "residence_status",
-    "relation_to_head", "occupation", "has_smartphone", "has_epayment", "vneid_level2",
+    "full_name",
+    "birth_date",
+    "sex",
+    "national_id",
+    "phone",
+    "residence_status",
+    "relation_to_head",
+    "occupation",
+    "has_smartphone",
+    "has_epayment",
+    "vneid_level2",
     "digital_skills_group",
 ]
 
@@ -56,18 +65,27 @@ def _check_resident_values(values: dict) -> None:
         if message:
             raise BusinessError(message, field="phone")
     if values.get("national_id"):
-        message = national_id_error(values["national_id"], birth_date=values.get("birth_date"),
-                                    sex=values.get("sex"))
+        message = national_id_error(
+            values["national_id"], birth_date=values.get("birth_date"), sex=values.get("sex")
+        )
         if message:
             raise BusinessError(message, field="national_id")
 
 
 # --- Households -----------------------------------------------------------------------------
 
+
 @transaction.atomic
-def create_household(actor, *, group: ResidentialGroup, code: str, address: str = "",
-                     street: str = "", latitude: float | None = None,
-                     longitude: float | None = None) -> Household:
+def create_household(
+    actor,
+    *,
+    group: ResidentialGroup,
+    code: str,
+    address: str = "",
+    street: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Household:
     _require_manager(actor, group.unit_id, group.id)
     code = code.strip().upper()
     if not code:
@@ -75,37 +93,70 @@ def create_household(actor, *, group: ResidentialGroup, code: str, address: str 
     if Household.objects.filter(unit_id=group.unit_id, code=code).exists():
         raise BusinessError(f"Mã hộ '{code}' đã có trong xã/phường.", field="code")
     household = Household.objects.create(
-        unit_id=group.unit_id, group=group, code=code, address=address.strip(),
-        street=street.strip(), latitude=latitude, longitude=longitude,
+        unit_id=group.unit_id,
+        group=group,
+        code=code,
+        address=address.strip(),
+        street=street.strip(),
+        latitude=latitude,
+        longitude=longitude,
     )
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=household,
-                 changes=_redacted({"group": group.code, "address": address, "street": street}))
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=household,
+        changes=_redacted({"group": group.code, "address": address, "street": street}),
+    )
     emit("population.household_created", unit_id=household.unit_id, household_id=household.id)
     return household
 
 
 # --- Residents ------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def register_resident(actor, *, household: Household, full_name: str, birth_date: dt.date,
-                      sex: str, national_id: str = "", phone: str = "",
-                      change_kind: str | None = None, change_date: dt.date | None = None,
-                      **attributes) -> Resident:
+def register_resident(
+    actor,
+    *,
+    household: Household,
+    full_name: str,
+    birth_date: dt.date,
+    sex: str,
+    national_id: str = "",
+    phone: str = "",
+    change_kind: str | None = None,
+    change_date: dt.date | None = None,
+    **attributes,
+) -> Resident:
     """Add a person to a household; with ``change_kind`` (birth, move-in) also record the event."""
     _require_manager(actor, household.unit_id, household.group_id)
-    values = {"full_name": full_name.strip(), "birth_date": birth_date, "sex": sex,
-              "national_id": national_id.strip(), "phone": phone, **attributes}
+    values = {
+        "full_name": full_name.strip(),
+        "birth_date": birth_date,
+        "sex": sex,
+        "national_id": national_id.strip(),
+        "phone": phone,
+        **attributes,
+    }
     _check_resident_values(values)
     resident = Resident(unit_id=household.unit_id, household=household, **values)
     resident.refresh_derived_fields()
-    if resident.national_id_hash and Resident.objects.filter(
-        unit_id=household.unit_id, national_id_hash=resident.national_id_hash
-    ).exists():
-        raise BusinessError("Số định danh này đã có trong sổ dân cư của xã/phường.",
-                            field="national_id")
+    if (
+        resident.national_id_hash
+        and Resident.objects.filter(
+            unit_id=household.unit_id, national_id_hash=resident.national_id_hash
+        ).exists()
+    ):
+        raise BusinessError(
+            "Số định danh này đã có trong sổ dân cư của xã/phường.", field="national_id"
+        )
     resident.save()
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=resident,
-                 changes=_redacted({k: v for k, v in values.items() if v not in ("", None)}))
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=resident,
+        changes=_redacted({k: v for k, v in values.items() if v not in ("", None)}),
+    )
     if change_kind:
         _record_change(actor, resident, change_kind, change_date or timezone.localdate(), "")
     emit("population.resident_registered", unit_id=resident.unit_id, resident_id=resident.id)
@@ -131,20 +182,32 @@ def update_resident(actor, *, resident: Resident, **changes) -> Resident:
     return resident
 
 
-def _record_change(actor, resident: Resident, kind: str, date: dt.date,
-                   note: str) -> PopulationChange:
+def _record_change(
+    actor, resident: Resident, kind: str, date: dt.date, note: str
+) -> PopulationChange:
     change = PopulationChange.objects.create(
-        unit_id=resident.unit_id, resident=resident, household_id=resident.household_id,
-        kind=kind, date=date, note=note, recorded_by=actor if actor else None,
+        unit_id=resident.unit_id,
+        resident=resident,
+        household_id=resident.household_id,
+        kind=kind,
+        date=date,
+        note=note,
+        recorded_by=actor if actor else None,
     )
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=change, unit_id=resident.unit_id,
-                 changes={"kind": kind, "date": date.isoformat(), "resident": resident.id})
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=change,
+        unit_id=resident.unit_id,
+        changes={"kind": kind, "date": date.isoformat(), "resident": resident.id},
+    )
     return change
 
 
 @transaction.atomic
-def record_population_change(actor, *, resident: Resident, kind: str, date: dt.date,
-                             note: str = "") -> PopulationChange:
+def record_population_change(
+    actor, *, resident: Resident, kind: str, date: dt.date, note: str = ""
+) -> PopulationChange:
     """Birth, death, move in, move out. Death and move-out make the resident inactive; the
     resident row and its history are kept."""
     _require_manager(actor, resident.unit_id, resident.household.group_id)
@@ -165,6 +228,7 @@ def record_population_change(actor, *, resident: Resident, kind: str, date: dt.d
 
 
 # --- Import ---------------------------------------------------------------------------------
+
 
 def import_dir() -> Path:
     path = Path(settings.DATA_DIR) / "imports"
@@ -193,8 +257,13 @@ def start_import(actor, *, unit: AdministrativeUnit, file_name: str, chunks) -> 
     if size == 0:
         stored.unlink(missing_ok=True)
         raise BusinessError("Tệp rỗng.", field="file")
-    job = ImportJob.objects.create(unit=unit, created_by=actor, file_name=file_name[:200],
-                                   stored_path=str(stored), phase="Đang chờ xử lý")
+    job = ImportJob.objects.create(
+        unit=unit,
+        created_by=actor,
+        file_name=file_name[:200],
+        stored_path=str(stored),
+        phase="Đang chờ xử lý",
+    )
     from xaso.population.tasks import run_import_task
 
     transaction.on_commit(lambda: run_import_task.enqueue(job.id))
@@ -203,6 +272,7 @@ def start_import(actor, *, unit: AdministrativeUnit, file_name: str, chunks) -> 
 
 def run_import(job: ImportJob, *, progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
     """Check every row, then write all of them in one transaction — or nothing, with a report."""
+
     def set_phase(phase: str, **fields) -> None:
         job.phase = phase
         for key, value in fields.items():
@@ -215,22 +285,28 @@ def run_import(job: ImportJob, *, progress: Callable[[ImportJob], None] | None =
         set_phase("Đang kiểm tra dữ liệu", processed_rows=done, total_rows=total)
 
     set_phase("Đang đọc tệp", status=ImportStatus.RUNNING)
-    known_groups = set(ResidentialGroup.objects.filter(unit_id=job.unit_id)
-                       .values_list("code", flat=True))
+    known_groups = set(
+        ResidentialGroup.objects.filter(unit_id=job.unit_id).values_list("code", flat=True)
+    )
     try:
-        parsed = importing.parse(Path(job.stored_path), known_groups=known_groups,
-                                 progress=on_rows)
+        parsed = importing.parse(Path(job.stored_path), known_groups=known_groups, progress=on_rows)
     except importing.UnreadableFile as error:
         return _finish_failed(job, [importing.RowError(0, "", str(error))])
     if parsed.errors:
         return _finish_failed(job, parsed.errors)
-    set_phase("Đang ghi vào sổ dân cư", processed_rows=parsed.total_rows,
-              total_rows=parsed.total_rows)
+    set_phase(
+        "Đang ghi vào sổ dân cư", processed_rows=parsed.total_rows, total_rows=parsed.total_rows
+    )
     try:
         with transaction.atomic():
             counts = _apply_rows(job, parsed.rows)
-            audit.record(actor=job.created_by, action=AuditAction.IMPORT, obj=job,
-                         unit_id=job.unit_id, changes={"file": job.file_name, **counts})
+            audit.record(
+                actor=job.created_by,
+                action=AuditAction.IMPORT,
+                obj=job,
+                unit_id=job.unit_id,
+                changes={"file": job.file_name, **counts},
+            )
     except BusinessError as error:
         return _finish_failed(job, [importing.RowError(0, "", error.message)])
     for key, value in counts.items():
@@ -259,15 +335,26 @@ def _finish_failed(job: ImportJob, errors: list[importing.RowError]) -> ImportJo
     job.error_report_path = str(report)
     first = errors[0]
     where = f"dòng {first.row}, cột «{first.column}»: " if first.row else ""
-    job.message = f"{len(errors)} lỗi, không dòng nào được nhập. Lỗi đầu tiên — {where}{first.message}"
+    job.message = (
+        f"{len(errors)} lỗi, không dòng nào được nhập. Lỗi đầu tiên — {where}{first.message}"
+    )
     job.finished_at = timezone.now()
     job.save()
     return job
 
 
 _COMPARED = [
-    "household_id", "full_name", "birth_date", "sex", "phone", "relation_to_head",
-    "residence_status", "occupation", "has_smartphone", "has_epayment", "vneid_level2",
+    "household_id",
+    "full_name",
+    "birth_date",
+    "sex",
+    "phone",
+    "relation_to_head",
+    "residence_status",
+    "occupation",
+    "has_smartphone",
+    "has_epayment",
+    "vneid_level2",
     "digital_skills_group",
 ]
 
@@ -282,39 +369,60 @@ def _apply_rows(job: ImportJob, rows: list[importing.ParsedRow]) -> dict[str, in
     household_values: dict[str, tuple] = {}
     for row in rows:
         previous = household_values.get(row.household_code)
-        values = (groups[row.group_code], row.address or (previous[1] if previous else ""),
-                  row.street or (previous[2] if previous else ""))
+        values = (
+            groups[row.group_code],
+            row.address or (previous[1] if previous else ""),
+            row.street or (previous[2] if previous else ""),
+        )
         household_values[row.household_code] = values
     now = timezone.now()
     for code, (group_id, address, street) in household_values.items():
         household = households.get(code)
         if household is None:
-            household = Household(unit_id=unit_id, group_id=group_id, code=code, address=address,
-                                  street=street)
+            household = Household(
+                unit_id=unit_id, group_id=group_id, code=code, address=address, street=street
+            )
             new_households.append(household)
             households[code] = household
-        elif (household.group_id, household.address, household.street) != (group_id, address,
-                                                                            street):
+        elif (household.group_id, household.address, household.street) != (
+            group_id,
+            address,
+            street,
+        ):
             household.group_id, household.address, household.street = group_id, address, street
             household.updated_at = now
             changed_households.append(household)
     Household.objects.bulk_create(new_households, batch_size=2000)
-    Household.objects.bulk_update(changed_households, ["group", "address", "street",
-                                                       "updated_at"], batch_size=2000)
+    Household.objects.bulk_update(
+        changed_households, ["group", "address", "street", "updated_at"], batch_size=2000
+    )
 
     from xaso.core.crypto import blind_index
 
-    existing = {r.national_id_hash: r for r in Resident.objects.filter(unit_id=unit_id)
-                .only("id", "national_id_hash", *[f for f in _COMPARED if f != "household_id"],
-                      "household_id", "unit_id")}
+    existing = {
+        r.national_id_hash: r
+        for r in Resident.objects.filter(unit_id=unit_id).only(
+            "id",
+            "national_id_hash",
+            *[f for f in _COMPARED if f != "household_id"],
+            "household_id",
+            "unit_id",
+        )
+    }
     new_residents, changed_residents = [], []
     for row in rows:
         values = {
-            "household_id": households[row.household_code].id, "full_name": row.full_name,
-            "birth_date": row.birth_date, "sex": row.sex, "phone": row.phone,
-            "relation_to_head": row.relation_to_head, "residence_status": row.residence_status,
-            "occupation": row.occupation, "has_smartphone": row.has_smartphone,
-            "has_epayment": row.has_epayment, "vneid_level2": row.vneid_level2,
+            "household_id": households[row.household_code].id,
+            "full_name": row.full_name,
+            "birth_date": row.birth_date,
+            "sex": row.sex,
+            "phone": row.phone,
+            "relation_to_head": row.relation_to_head,
+            "residence_status": row.residence_status,
+            "occupation": row.occupation,
+            "has_smartphone": row.has_smartphone,
+            "has_epayment": row.has_epayment,
+            "vneid_level2": row.vneid_level2,
             "digital_skills_group": row.digital_skills_group,
         }
         resident = existing.get(blind_index(row.national_id))
@@ -332,8 +440,8 @@ def _apply_rows(job: ImportJob, rows: list[importing.ParsedRow]) -> dict[str, in
     Resident.objects.bulk_create(new_residents, batch_size=2000)
     Resident.objects.bulk_update(
         changed_residents,
-        [f for f in _COMPARED if f != "household_id"] + ["household", "name_folded", "phone_hash",
-                                                          "updated_at"],
+        [f for f in _COMPARED if f != "household_id"]
+        + ["household", "name_folded", "phone_hash", "updated_at"],
         batch_size=1000,
     )
     return {
@@ -346,35 +454,51 @@ def _apply_rows(job: ImportJob, rows: list[importing.ParsedRow]) -> dict[str, in
 
 # --- Export ---------------------------------------------------------------------------------
 
+
 def export_group_roster(actor, *, group: ResidentialGroup) -> bytes:
     """The group's active residents as .xlsx in the template's columns; audited as an export.
     Personal fields are in clear only for roles that may see them."""
-    from xaso.core.permissions import can_see_contact, can_see_national_id
     from xaso.core.crypto import mask
+    from xaso.core.permissions import can_see_contact, can_see_national_id
     from xaso.population.selectors import residents_for
 
     if not scope_for(actor).allows_group(group.unit_id, group.id):
         raise NotAllowed("Bạn không có quyền với tổ dân phố này.")
     show_id, show_contact = can_see_national_id(actor), can_see_contact(actor)
-    residents = (residents_for(actor).filter(household__group=group, is_active=True)
-                 .select_related("household").order_by("household__code", "birth_date"))
+    residents = (
+        residents_for(actor)
+        .filter(household__group=group, is_active=True)
+        .select_related("household")
+        .order_by("household__code", "birth_date")
+    )
 
     def rows():
         for r in residents:
             h = r.household
             yield [
-                h.code, group.code, h.address if show_contact else "", h.street, r.full_name,
-                r.birth_date.strftime("%d/%m/%Y"), r.get_sex_display(),
+                h.code,
+                group.code,
+                h.address if show_contact else "",
+                h.street,
+                r.full_name,
+                r.birth_date.strftime("%d/%m/%Y"),
+                r.get_sex_display(),
                 r.national_id if show_id else mask(r.national_id),
                 r.phone if show_contact else mask(r.phone, 3, 2),
-                r.get_relation_to_head_display(), r.get_residence_status_display(),
-                r.occupation, "Có" if r.has_smartphone else "Không",
-                "Có" if r.has_epayment else "Không", "Có" if r.vneid_level2 else "Không",
+                r.get_relation_to_head_display(),
+                r.get_residence_status_display(),
+                r.occupation,
+                "Có" if r.has_smartphone else "Không",
+                "Có" if r.has_epayment else "Không",
+                "Có" if r.vneid_level2 else "Không",
                 r.get_digital_skills_group_display() if r.digital_skills_group else "",
             ]
 
     content = spreadsheets.roster(rows(), f"Danh sách nhân khẩu {group.name}")
-    audit.record(actor=actor, action=AuditAction.EXPORT, obj=group,
-                 changes={"format": "xlsx", "national_id_clear": show_id,
-                          "contact_clear": show_contact})
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=group,
+        changes={"format": "xlsx", "national_id_clear": show_id, "contact_clear": show_contact},
+    )
     return content

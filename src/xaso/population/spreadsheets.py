@@ -42,12 +42,22 @@ def import_template(group_codes: list[str]) -> bytes:
     sheet.append([c.label for c in COLUMNS])
     _style_header(sheet, [c.width for c in COLUMNS])
     example = {
-        "household_code": "HK000001", "group_code": group_codes[0] if group_codes else "TDP01",
-        "address": "Số 12, ngõ 34", "street": "Phạm Văn Đồng", "full_name": "Nguyễn Văn An",
-        "birth_date": "05/09/1985", "sex": "Nam", "national_id": "001085012345",
-        "phone": "0912345678", "relation_to_head": "Chủ hộ", "residence_status": "Thường trú",
-        "occupation": "Kỹ sư", "has_smartphone": "Có", "has_epayment": "Có",
-        "vneid_level2": "Có", "digital_skills_group": "Người lao động",
+        "household_code": "HK000001",
+        "group_code": group_codes[0] if group_codes else "TDP01",
+        "address": "Số 12, ngõ 34",
+        "street": "Phạm Văn Đồng",
+        "full_name": "Nguyễn Văn An",
+        "birth_date": "05/09/1985",
+        "sex": "Nam",
+        "national_id": "001085012345",
+        "phone": "0912345678",
+        "relation_to_head": "Chủ hộ",
+        "residence_status": "Thường trú",
+        "occupation": "Kỹ sư",
+        "has_smartphone": "Có",
+        "has_epayment": "Có",
+        "vneid_level2": "Có",
+        "digital_skills_group": "Người lao động",
     }
     sheet.append([example[c.key] for c in COLUMNS])
     # ID numbers, phones and dates as text, so Excel keeps leading zeros and dd/mm/yyyy.
@@ -75,8 +85,11 @@ def import_template(group_codes: list[str]) -> bytes:
         column_index = [c.key for c in COLUMNS].index(key) + 1
         target = get_column_letter(column_index)
         validation = DataValidation(
-            type="list", formula1=f"'Danh mục'!${letter}$2:${letter}${len(values) + 1}",
-            allow_blank=True, showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
+            type="list",
+            formula1=f"'Danh mục'!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Giá trị không hợp lệ",
             error="Hãy chọn một giá trị trong danh sách.",
         )
         validation.add(f"{target}2:{target}5001")
@@ -89,8 +102,12 @@ def import_template(group_codes: list[str]) -> bytes:
         guide.append([column.label, "Có" if column.required else "", column.hint])
     guide.append([])
     guide.append(["Mỗi dòng là một nhân khẩu; các nhân khẩu cùng hộ ghi cùng một mã hộ."])
-    guide.append(["Nhập lại cùng tệp không tạo bản ghi trùng: nhân khẩu được nhận ra theo số"
-                  " định danh cá nhân và được cập nhật."])
+    guide.append(
+        [
+            "Nhập lại cùng tệp không tạo bản ghi trùng: nhân khẩu được nhận ra theo số"
+            " định danh cá nhân và được cập nhật."
+        ]
+    )
     guide.append(["Nếu có bất kỳ lỗi nào, không dòng nào được nhập; hệ thống trả về bảng lỗi."])
     return _to_bytes(workbook)
 

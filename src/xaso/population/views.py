@@ -49,23 +49,31 @@ def group_export(request, pk):
 def household_detail(request, pk):
     household = selectors.get_household(request.user, pk)
     members = household.members.order_by("-is_active", "birth_date")
-    return render(request, "population/household_detail.html", {
-        "household": household,
-        "address": selectors.household_address(request.user, household),
-        "members": members,
-    })
+    return render(
+        request,
+        "population/household_detail.html",
+        {
+            "household": household,
+            "address": selectors.household_address(request.user, household),
+            "members": members,
+        },
+    )
 
 
 @login_required
 def resident_list(request):
     query = request.GET.get("q", "").strip()
     group_id = request.GET.get("to") or None
-    rows = selectors.search_residents(request.user, query,
-                                      group_id=int(group_id) if group_id and group_id.isdigit()
-                                      else None)
+    rows = selectors.search_residents(
+        request.user, query, group_id=int(group_id) if group_id and group_id.isdigit() else None
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "group_id": group_id,
-               "groups": selectors.groups_with_counts(request.user)}
+    context = {
+        "page": page,
+        "query": query,
+        "group_id": group_id,
+        "groups": selectors.groups_with_counts(request.user),
+    }
     if request.headers.get("HX-Request"):
         return render(request, "population/resident_list.html#results", context)
     return render(request, "population/resident_list.html", context)
@@ -74,11 +82,15 @@ def resident_list(request):
 @login_required
 def resident_detail(request, pk):
     resident = selectors.get_resident(request.user, pk)
-    return render(request, "population/resident_detail.html", {
-        "resident": resident,
-        "pii": selectors.resident_pii(request.user, resident),
-        "changes": resident.changes.all()[:20],
-    })
+    return render(
+        request,
+        "population/resident_detail.html",
+        {
+            "resident": resident,
+            "pii": selectors.resident_pii(request.user, resident),
+            "changes": resident.changes.all()[:20],
+        },
+    )
 
 
 @login_required
@@ -99,8 +111,12 @@ def import_start(request):
             messages.error(request, "Hãy chọn tệp Excel (.xlsx) hoặc CSV để nhập.")
         else:
             try:
-                job = services.start_import(request.user, unit=request.user.unit,
-                                            file_name=upload.name, chunks=upload.chunks())
+                job = services.start_import(
+                    request.user,
+                    unit=request.user.unit,
+                    file_name=upload.name,
+                    chunks=upload.chunks(),
+                )
             except BusinessError as error:
                 messages.error(request, error.message)
             else:
@@ -123,5 +139,9 @@ def import_errors(request, pk):
     job = selectors.get_import_job(request.user, pk)
     if not job.error_report_path or not Path(job.error_report_path).exists():
         raise Http404("Không có bảng lỗi.")
-    return FileResponse(open(job.error_report_path, "rb"), as_attachment=True,
-                        filename=f"loi-nhap-{job.pk}.xlsx", content_type=XLSX)
+    return FileResponse(
+        open(job.error_report_path, "rb"),
+        as_attachment=True,
+        filename=f"loi-nhap-{job.pk}.xlsx",
+        content_type=XLSX,
+    )

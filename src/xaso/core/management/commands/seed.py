@@ -7,8 +7,10 @@ from xaso.core.seed import SCALES, seed_platform
 
 
 class Command(BaseCommand):
-    help = ("Sinh dữ liệu tổng hợp (giả lập, tất định) cho một phường, một thành phố hoặc một "
-            "tỉnh. Các ứng dụng bổ sung dữ liệu của mình qua cùng lệnh này.")
+    help = (
+        "Sinh dữ liệu tổng hợp (giả lập, tất định) cho một phường, một thành phố hoặc một "
+        "tỉnh. Các ứng dụng bổ sung dữ liệu của mình qua cùng lệnh này."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="ward")
@@ -26,5 +28,6 @@ class Command(BaseCommand):
             part = time.perf_counter()
             seeder(world=world, seed=seed, say=say)
             say(f"  {name}: {time.perf_counter() - part:.1f} s")
-        self.stdout.write(f"Đã sinh dữ liệu quy mô '{scale}' trong "
-                          f"{time.perf_counter() - started:.1f} s.")
+        self.stdout.write(
+            f"Đã sinh dữ liệu quy mô '{scale}' trong {time.perf_counter() - started:.1f} s."
+        )

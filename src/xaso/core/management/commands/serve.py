@@ -16,25 +16,45 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("XASO_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("XASO_PORT", "8000")))
-        parser.add_argument("--workers", type=int,
-                            default=int(os.environ.get("XASO_WORKERS", min(4, os.cpu_count() or 2))))
-        parser.add_argument("--no-tasks", action="store_true",
-                            help="không chạy tiến trình xử lý tác vụ (đã chạy riêng)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("XASO_WORKERS", min(4, os.cpu_count() or 2))),
+        )
+        parser.add_argument(
+            "--no-tasks",
+            action="store_true",
+            help="không chạy tiến trình xử lý tác vụ (đã chạy riêng)",
+        )
 
     def handle(self, *args, host, port, workers, no_tasks, **options):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xaso.settings"}
         server = [
-            sys.executable, "-m", "granian", "--interface", "asgi", "--host", host,
-            "--port", str(port), "--workers", str(workers), "--no-ws",
-            "--log-level", "warning", "xaso.asgi:application",
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "xaso.asgi:application",
         ]
         children = [subprocess.Popen(server, env=env)]
         uses_db_queue = "DatabaseBackend" in settings.TASKS["default"]["BACKEND"]
         if uses_db_queue and not no_tasks:
             worker = [sys.executable, "-m", "xaso.cli", "db_worker", "--interval", "0.5"]
             children.append(subprocess.Popen(worker, env=env))
-        self.stdout.write(f"xaso đang chạy tại http://{host}:{port}/  ({workers} tiến trình web)"
-                          " — Ctrl+C để dừng.")
+        self.stdout.write(
+            f"xaso đang chạy tại http://{host}:{port}/  ({workers} tiến trình web)"
+            " — Ctrl+C để dừng."
+        )
 
         def stop(*_):
             for child in children:

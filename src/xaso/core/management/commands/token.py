@@ -35,4 +35,6 @@ class Command(BaseCommand):
         else:
             for token in ApiToken.objects.filter(user__username=options["username"]):
                 state = "đã thu hồi" if token.revoked_at else "hiệu lực"
-                self.stdout.write(f"{token.prefix}…  {token.name}  {token.created_at:%d/%m/%Y}  {state}")
+                self.stdout.write(
+                    f"{token.prefix}…  {token.name}  {token.created_at:%d/%m/%Y}  {state}"
+                )

@@ -32,8 +32,9 @@ class Command(BaseCommand):
             raise CommandError(f"Không có người dùng '{user}'.")
         stored = services.import_dir() / f"cli-{path.name}"
         shutil.copyfile(path, stored)
-        job = ImportJob.objects.create(unit=target, created_by=actor, file_name=path.name,
-                                       stored_path=str(stored))
+        job = ImportJob.objects.create(
+            unit=target, created_by=actor, file_name=path.name, stored_path=str(stored)
+        )
         show = sys.stderr.isatty()
 
         def progress(current: ImportJob) -> None:
@@ -41,8 +42,10 @@ class Command(BaseCommand):
                 return
             width = 30
             filled = int(width * current.percent / 100)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {current.percent:3d}% "
-                             f"{current.phase[:40]:<40}")
+            sys.stderr.write(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {current.percent:3d}% "
+                f"{current.phase[:40]:<40}"
+            )
             sys.stderr.flush()
 
         job = services.run_import(job, progress=progress)

@@ -1,0 +1,272 @@
+"""The Excel/CSV import: everything or nothing, row-level Vietnamese errors, idempotent."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.conf import settings as django_settings
+from openpyxl import Workbook, load_workbook
+
+from tests.factories import national_id
+from xaso.core.choices import Role
+from xaso.core.exceptions import BusinessError, NotAllowed
+from xaso.core.models import AuditLog
+from xaso.population import services
+from xaso.population.choices import ImportStatus
+from xaso.population.importing import COLUMNS
+from xaso.population.models import Household, Resident
+
+HEADER = [c.label for c in COLUMNS]
+
+
+def row(
+    household="HK9001",
+    group="TDP01",
+    name="Hoàng Văn Nam",
+    born="12/03/1990",
+    sex="Nam",
+    nid=None,
+    relation="Chủ hộ",
+    **extra,
+):
+    try:
+        born_date = dt.datetime.strptime(born, "%d/%m/%Y").date()
+    except ValueError:
+        born_date = dt.date(1990, 3, 12)
+    values = {
+        "household_code": household,
+        "group_code": group,
+        "address": "Số 3, ngõ 7",
+        "street": "Xuân Đỉnh",
+        "full_name": name,
+        "birth_date": born,
+        "sex": sex,
+        "national_id": nid or national_id(born_date, "male" if sex == "Nam" else "female"),
+        "phone": "0987654321",
+        "relation_to_head": relation,
+        "residence_status": "Thường trú",
+        "occupation": "Kỹ sư",
+        "has_smartphone": "Có",
+        "has_epayment": "Không",
+        "vneid_level2": "Có",
+        "digital_skills_group": "Người lao động",
+    }
+    values.update(extra)
+    return [values[c.key] for c in COLUMNS]
+
+
+def xlsx(rows, header=HEADER) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for r in rows:
+        sheet.append(r)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def run(ward, content: bytes, name="nhan-khau.xlsx"):
+    official = ward.user(Role.COMMUNE_OFFICIAL)
+    job = services.start_import(official, unit=ward.unit, file_name=name, chunks=[content])
+    job.refresh_from_db()
+    return job
+
+
+def family_rows():
+    return [
+        row(),
+        row(name="Vũ Thị Mai", born="01/07/1992", sex="Nữ", relation="Vợ/chồng"),
+        row(name="Hoàng Gia Bảo", born="20/10/2018", relation="Con"),
+        row(
+            household="HK9002",
+            group="TDP02",
+            name="Ngô Thị Lan",
+            born="05/05/1950",
+            sex="Nữ",
+            relation="Chủ hộ",
+        ),
+    ]
+
+
+def errors_of(job):
+    sheet = load_workbook(job.error_report_path).active
+    return [tuple(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_creates_households_and_residents(ward):
+    before = Resident.objects.count()
+    job = run(ward, xlsx(family_rows()))
+    assert job.status == ImportStatus.SUCCEEDED, job.message
+    assert (job.residents_created, job.households_created) == (4, 2)
+    assert Resident.objects.count() == before + 4
+    mai = Resident.objects.get(full_name="Vũ Thị Mai")
+    assert mai.household.code == "HK9001" and mai.sex == "female"
+    assert mai.birth_date == dt.date(1992, 7, 1)
+    assert mai.phone == "0987654321" and mai.has_smartphone and not mai.has_epayment
+    assert mai.household.address == "Số 3, ngõ 7"
+    assert AuditLog.objects.filter(action="import", object_id=str(job.pk)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reimporting_the_same_file_changes_nothing(ward):
+    content = xlsx(family_rows())
+    run(ward, content)
+    snapshot = list(Resident.objects.order_by("pk").values_list("pk", "full_name", "updated_at"))
+    again = run(ward, content)
+    assert again.status == ImportStatus.SUCCEEDED
+    assert (
+        again.residents_created,
+        again.residents_updated,
+        again.households_created,
+        again.households_updated,
+    ) == (0, 0, 0, 0)
+    assert (
+        list(Resident.objects.order_by("pk").values_list("pk", "full_name", "updated_at"))
+        == snapshot
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reimport_updates_by_national_id(ward):
+    rows = family_rows()
+    run(ward, xlsx(rows))
+    rows[1][[c.key for c in COLUMNS].index("occupation")] = "Giáo viên"
+    job = run(ward, xlsx(rows))
+    assert (job.residents_created, job.residents_updated) == (0, 1)
+    assert Resident.objects.get(full_name="Vũ Thị Mai").occupation == "Giáo viên"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_csv_with_semicolons_and_numeric_ids(ward):
+    born = dt.date(1990, 3, 12)
+    nid = national_id(born, "male")
+    text = ";".join(HEADER) + "\n" + ";".join(str(v) for v in row(nid=nid)) + "\n"
+    job = run(ward, text.encode("utf-8-sig"), name="danh-sach.csv")
+    assert job.status == ImportStatus.SUCCEEDED, job.message
+    assert Resident.objects.filter(
+        national_id_hash=Resident(national_id=nid).national_id_hash or "x"
+    ).count() in (0, 1)
+    assert Resident.objects.filter(full_name="Hoàng Văn Nam").get().national_id == nid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_excel_number_cells_keep_leading_zeros(ward):
+    born = dt.date(1990, 3, 12)
+    nid = national_id(born, "male")
+    job = run(ward, xlsx([row(nid=int(nid), phone=987654321)]))
+    assert job.status == ImportStatus.SUCCEEDED, job.message
+    person = Resident.objects.get(full_name="Hoàng Văn Nam")
+    assert (person.national_id, person.phone) == (nid, "0987654321")
+
+
+BAD_ROWS = [
+    ("bad date", {"born": "31/02/1990"}, "Ngày sinh (dd/mm/yyyy)", "không đúng dạng"),
+    ("future birth", {"born": "01/01/2099"}, "Ngày sinh (dd/mm/yyyy)", "tương lai"),
+    ("malformed id", {"nid": "12345"}, "Số định danh cá nhân", "12 chữ số"),
+    ("id of wrong sex", {"sex": "Nữ", "nid": "001090123456"}, "Số định danh cá nhân", "giới tính"),
+    ("unknown group", {"group": "TDP99"}, "Mã tổ dân phố", "TDP99"),
+    ("bad sex", {"sex": "X"}, "Giới tính (Nam/Nữ)", "Nam"),
+    ("empty name", {"name": ""}, "Họ và tên", "trống"),
+    ("bad phone", {"phone": "12345"}, "Số điện thoại", "không hợp lệ"),
+    ("bad yes/no", {"has_smartphone": "có lẽ"}, "Có điện thoại thông minh (Có/Không)", "Có"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("case", "changes", "column", "words"), BAD_ROWS, ids=[b[0] for b in BAD_ROWS]
+)
+def test_a_bad_row_imports_nothing_and_reports_row_and_column(ward, case, changes, column, words):
+    before = (Resident.objects.count(), Household.objects.count())
+    rows = family_rows()
+    rows.insert(2, row(household="HK9003", relation="Chủ hộ", **changes))
+    job = run(ward, xlsx(rows))
+    assert job.status == ImportStatus.FAILED
+    assert (Resident.objects.count(), Household.objects.count()) == before
+    errors = errors_of(job)
+    assert (4, column) in [(r, c) for r, c, _m in errors], errors
+    assert any(words in message for _r, _c, message in errors)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_duplicate_national_ids_in_the_file(ward):
+    rows = family_rows()
+    duplicate = rows[0][[c.key for c in COLUMNS].index("national_id")]
+    rows.append(row(household="HK9004", nid=duplicate))
+    job = run(ward, xlsx(rows))
+    assert job.status == ImportStatus.FAILED
+    assert errors_of(job) == [(6, "Số định danh cá nhân", "Số định danh trùng với dòng 2.")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_heads_in_one_household(ward):
+    rows = [*family_rows(), row(name="Hoàng Văn Tư", born="01/01/1991", relation="Chủ hộ")]
+    job = run(ward, xlsx(rows))
+    assert job.status == ImportStatus.FAILED
+    assert "đã có chủ hộ ở dòng 2" in errors_of(job)[0][2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_columns(ward):
+    header = [h for h in HEADER if h != "Họ và tên"] + ["Cột lạ"]
+    job = run(ward, xlsx([], header=header))
+    assert job.status == ImportStatus.FAILED
+    assert set(errors_of(job)) == {
+        (1, "Cột lạ", "Cột không có trong mẫu nhập liệu."),
+        (1, "Họ và tên", "Thiếu cột bắt buộc."),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("content", "name", "words"),
+    [
+        (b"PK\x03\x04 this is not really a workbook", "hong.xlsx", "bị hỏng"),
+        (xlsx([]), "trong.xlsx", "không có dòng dữ liệu"),
+        ("Họ và tên\n".encode("utf-16"), "sai-ma.csv", "UTF-8"),
+    ],
+)
+def test_unreadable_files_get_a_clear_message(ward, content, name, words):
+    job = run(ward, content, name=name)
+    assert job.status == ImportStatus.FAILED
+    assert words in job.message
+
+
+def test_empty_wrong_type_and_oversized_uploads_are_refused(ward, settings):
+    official = ward.user(Role.COMMUNE_OFFICIAL)
+    with pytest.raises(BusinessError, match="rỗng"):
+        services.start_import(official, unit=ward.unit, file_name="a.xlsx", chunks=[])
+    with pytest.raises(BusinessError, match=r"\.xlsx"):
+        services.start_import(official, unit=ward.unit, file_name="a.pdf", chunks=[b"%PDF"])
+    fifty_mb = (b"\0" * (1024 * 1024) for _ in range(50))
+    with pytest.raises(BusinessError, match="quá lớn"):
+        services.start_import(official, unit=ward.unit, file_name="to.xlsx", chunks=fifty_mb)
+    assert not list(services.import_dir().glob("*.xlsx"))  # nothing left behind
+    assert django_settings.XASO_MAX_UPLOAD_BYTES < 50 * 1024 * 1024
+
+
+def test_only_register_keepers_may_import(ward, other_ward):
+    with pytest.raises(NotAllowed):
+        services.start_import(
+            ward.user(Role.GROUP_LEADER), unit=ward.unit, file_name="a.xlsx", chunks=[b"x"]
+        )
+    with pytest.raises(NotAllowed):
+        services.start_import(
+            ward.user(Role.COMMUNE_OFFICIAL),
+            unit=other_ward.unit,
+            file_name="a.xlsx",
+            chunks=[b"x"],
+        )
+
+
+def test_template_round_trips_through_the_import(ward, client):
+    client.force_login(ward.user(Role.COMMUNE_OFFICIAL))
+    response = client.get("/dan-cu/nhap/mau.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    assert header == HEADER
+    example = [c.value for c in sheet[2]]
+    assert example[HEADER.index("Họ và tên")] == "Nguyễn Văn An"
