@@ -29,23 +29,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, no_tasks, **options):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xaso.settings"}
-        server = [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "asgi",
-            "--host",
-            host,
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--no-ws",
-            "--log-level",
-            "warning",
-            "xaso.asgi:application",
-        ]
+        # asginl: Django has no ASGI lifespan handler, so granian should not try it.
+        server = [sys.executable, "-m", "granian", "--interface", "asginl"]
+        server += ["--host", host, "--port", str(port), "--workers", str(workers)]
+        server += ["--no-ws", "--log-level", "warning", "xaso.asgi:application"]
         children = [subprocess.Popen(server, env=env)]
         uses_db_queue = "DatabaseBackend" in settings.TASKS["default"]["BACKEND"]
         if uses_db_queue and not no_tasks:
