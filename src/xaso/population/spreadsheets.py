@@ -35,7 +35,9 @@ def _to_bytes(workbook: Workbook) -> bytes:
 
 
 def import_template(group_codes: list[str]) -> bytes:
-    """The template the UI offers: header, one example row, drop-down lists, a guide sheet."""
+    """The template the UI offers: the header row (data starts on row 2), drop-down lists, and a
+    guide sheet with an example for each column — kept off the data sheet so that an example
+    can never be imported by mistake."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Nhân khẩu"
@@ -59,7 +61,6 @@ def import_template(group_codes: list[str]) -> bytes:
         "vneid_level2": "Có",
         "digital_skills_group": "Người lao động",
     }
-    sheet.append([example[c.key] for c in COLUMNS])
     # ID numbers, phones and dates as text, so Excel keeps leading zeros and dd/mm/yyyy.
     for index, column in enumerate(COLUMNS, start=1):
         if column.key in ("national_id", "phone", "birth_date", "household_code"):
@@ -96,10 +97,12 @@ def import_template(group_codes: list[str]) -> bytes:
         sheet.add_data_validation(validation)
     lookup.sheet_state = "hidden"
     guide = workbook.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Bắt buộc", "Ghi chú"])
-    _style_header(guide, [36, 10, 60])
+    guide.append(["Cột", "Bắt buộc", "Ví dụ", "Ghi chú"])
+    _style_header(guide, [36, 10, 22, 50])
     for column in COLUMNS:
-        guide.append([column.label, "Có" if column.required else "", column.hint])
+        guide.append(
+            [column.label, "Có" if column.required else "", example[column.key], column.hint]
+        )
     guide.append([])
     guide.append(["Mỗi dòng là một nhân khẩu; các nhân khẩu cùng hộ ghi cùng một mã hộ."])
     guide.append(
