@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from xaso.core import audit
+from xaso.core.choices import AuditAction, Role
 from xaso.core.models import (
     AdministrativeUnit,
     ApiToken,
@@ -11,16 +13,59 @@ from xaso.core.models import (
     ResidentialGroup,
     User,
 )
+from xaso.core.permissions import can_view_audit
 
 
 class ScopedAdmin(admin.ModelAdmin):
-    """Admin lists go through the same tenancy scope as pages and the API."""
+    """Admin lists go through the same tenancy scope as pages and the API; rights come from
+    the xaso role (commune leaders and officials manage their commune's data), and every
+    change is written to the audit log like any other write."""
 
     def get_queryset(self, request):
         return self.model.objects.for_actor(request.user)
 
+    def _manages(self, request) -> bool:
+        user = request.user
+        return (
+            user.is_active
+            and user.is_staff
+            and (user.is_superuser or user.role in (Role.COMMUNE_LEADER, Role.COMMUNE_OFFICIAL))
+        )
+
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return self._manages(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._manages(request)
+
+    def has_add_permission(self, request):
+        return self._manages(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._manages(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._manages(request)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        fields = sorted(form.changed_data) if change else sorted(form.fields)
+        audit.record(
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            changes={"fields": fields, "via": "admin"},
+        )
+
+    def delete_model(self, request, obj):
+        audit.record(
+            actor=request.user, action=AuditAction.DELETE, obj=obj, changes={"via": "admin"}
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(AdministrativeUnit)
@@ -32,6 +77,9 @@ class AdministrativeUnitAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # loaded from the official code list, never typed
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -85,6 +133,12 @@ class AuditLogAdmin(ScopedAdmin):
     list_display = ["at", "actor_label", "action", "object_type", "object_repr", "ip", "via"]
     list_filter = ["action", "object_type", "via"]
     date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_staff and can_view_audit(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
 
     def has_add_permission(self, request):
         return False

@@ -46,3 +46,9 @@ class PopulationChangeAdmin(ScopedAdmin):
 class ImportJobAdmin(ScopedAdmin):
     list_display = ["created_at", "file_name", "status", "created_by"]
     readonly_fields = [f.name for f in ImportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # imports start from the import page or `xaso import`
+
+    def has_change_permission(self, request, obj=None):
+        return False
