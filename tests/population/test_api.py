@@ -53,7 +53,22 @@ def test_resident_search_without_diacritics(client, ward, official):
     response = client.get("/api/v1/residents", {"q": "nguyen van an"}, **bearer(official))
     assert response.status_code == 200
     names = [r["full_name"] for r in response.json()["items"]]
-    assert names == ["Nguyễn Văn An"]  # not "Lê Văn Anh": words must start the same
+    assert names == ["Nguyễn Văn An"]  # not "Lê Văn Anh": every word must match
+
+
+def test_exact_name_comes_before_longer_names(client, ward, official):
+    from xaso.population.services import register_resident
+
+    register_resident(
+        None,
+        household=ward.households[1],
+        full_name="Đặng Nguyễn Văn An",
+        birth_date=ward.residents[0].birth_date.replace(year=1950),
+        sex="male",
+    )
+    response = client.get("/api/v1/residents", {"q": "Nguyen Van An"}, **bearer(official))
+    names = [r["full_name"] for r in response.json()["items"]]
+    assert names == ["Nguyễn Văn An", "Đặng Nguyễn Văn An"]  # alphabetically it would be last
 
 
 def test_search_by_word_prefix_and_by_national_id(client, ward, official):

@@ -6,7 +6,7 @@ read in the audit log.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, When
 from django.http import Http404
 
 from xaso.core import audit
@@ -76,9 +76,14 @@ def search_residents(
     compact = query.replace(" ", "")
     if compact.isdigit() and len(compact) == 12:
         return rows.filter(national_id_hash=blind_index(compact))
-    for word in fold_words(query):
+    words = fold_words(query)
+    for word in words:
         rows = rows.filter(Q(name_folded__startswith=word) | Q(name_folded__contains=f" {word}"))
-    return rows.order_by("name_folded", "birth_date")
+    if not words:
+        return rows.order_by("name_folded", "birth_date")
+    # The exact name first ("nguyen van an" → Nguyễn Văn An before Nguyễn Văn Anh).
+    exact = Case(When(name_folded=" ".join(words), then=0), default=1, output_field=IntegerField())
+    return rows.annotate(inexact=exact).order_by("inexact", "name_folded", "birth_date")
 
 
 def get_resident(actor, pk: int) -> Resident:
