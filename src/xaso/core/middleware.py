@@ -1,4 +1,9 @@
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+
 from xaso.core import audit
+from xaso.core.exceptions import BusinessError, NotAllowed
 
 
 class RequestContextMiddleware:
@@ -14,3 +19,33 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             audit.reset_context(token)
+
+
+class BusinessErrorMiddleware:
+    """Pages answer a refused business action like the API does: NotAllowed → 403 page,
+    BusinessError → 400 with the Vietnamese message. An HTMX request that lost its session is
+    sent to the login page as a whole page (HX-Redirect) instead of drawing it in a fragment."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.headers.get("HX-Request")
+            and response.status_code == 302
+            and response.get("Location", "").startswith(settings.LOGIN_URL_PATH)
+        ):
+            redirect = HttpResponse(status=204)
+            redirect["HX-Redirect"] = response["Location"]
+            return redirect
+        return response
+
+    def process_exception(self, request, exception):
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotAllowed):
+            return render(request, "403.html", {"message": exception.message}, status=403)
+        if isinstance(exception, BusinessError):
+            return render(request, "400.html", {"message": exception.message}, status=400)
+        return None

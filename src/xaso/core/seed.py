@@ -125,10 +125,18 @@ def seed_platform(*, scale: str, seed: int, say: Callable[[str], None]) -> World
 def _demo_users(world: World, neighbour: AdministrativeUnit) -> dict[str, User]:
     main = world.communes[0]
     users = {}
+    hashed = User(username="x")
+    hashed.set_password(DEMO_PASSWORD)  # hash once: argon2 is slow on purpose
 
     def make(username, full_name, role, unit, **extra):
-        user = User(username=username, full_name=full_name, role=role, unit=unit, **extra)
-        user.set_password(DEMO_PASSWORD)
+        user = User(
+            username=username,
+            full_name=full_name,
+            role=role,
+            unit=unit,
+            password=hashed.password,
+            **extra,
+        )
         user.save()
         users[username] = user
         return user
@@ -153,15 +161,35 @@ def _demo_users(world: World, neighbour: AdministrativeUnit) -> dict[str, User]:
         make("canbo.giangvo", "Vũ Thu Hà", Role.COMMUNE_OFFICIAL, neighbour, is_staff=True)
     main.groups[0].leader = group_leader
     main.groups[0].save(update_fields=["leader"])
+    # Every other group of the demo ward has its own leader too: totruong02, totruong03 …
+    for number, group in enumerate(main.groups[1:], start=2):
+        name = f"{LEADER_FAMILY[number % len(LEADER_FAMILY)]} {LEADER_GIVEN[number % 11]}"
+        group.leader = make(f"totruong{number:02d}", name, Role.GROUP_LEADER, main.unit)
+        group.save(update_fields=["leader"])
     main.departments[0].head = leader
     main.departments[0].save(update_fields=["head"])
     return users
 
 
+LEADER_FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+LEADER_GIVEN = [
+    "Văn Hải",
+    "Thị Hương",
+    "Đức Thắng",
+    "Thị Mai",
+    "Quang Vinh",
+    "Thị Thu",
+    "Minh Tuấn",
+    "Thị Hồng",
+    "Văn Long",
+    "Thị Yến",
+    "Hữu Nghĩa",
+]
+
 DEMO_LOGINS = [
     ("chutich", "Chủ tịch UBND phường Xuân Đỉnh (lãnh đạo)"),
     ("canbo", "Cán bộ phường Xuân Đỉnh (quản lý sổ dân cư, nhập Excel)"),
-    ("totruong", "Tổ trưởng Tổ dân phố số 1 (chỉ thấy tổ của mình)"),
+    ("totruong", "Tổ trưởng Tổ dân phố số 1 (chỉ thấy tổ của mình; totruong02… cho các tổ khác)"),
     ("phongkt", "Cán bộ Phòng Kinh tế (xem, dữ liệu cá nhân bị che)"),
     ("canbo.giangvo", "Cán bộ phường Giảng Võ (không thấy dữ liệu Xuân Đỉnh)"),
     ("tinh", "Cán bộ Thành phố Hà Nội (xem mọi xã/phường trong tỉnh)"),

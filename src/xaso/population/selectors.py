@@ -59,6 +59,14 @@ def get_household(actor, pk: int) -> Household:
     return household
 
 
+def household_members(household: Household) -> QuerySet[Resident]:
+    """Members as a roster reads: people living there first, the head first among them."""
+    head_first = Case(When(relation_to_head="head", then=0), default=1, output_field=IntegerField())
+    return household.members.annotate(not_head=head_first).order_by(
+        "-is_active", "not_head", "birth_date"
+    )
+
+
 def residents_for(actor) -> QuerySet[Resident]:
     return Resident.objects.for_actor(actor)
 

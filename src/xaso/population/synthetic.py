@@ -410,7 +410,14 @@ class PopulationGenerator:
                     self.person(age=age, sex=child_sex, relation=Relation.GRANDCHILD, family=family)
                 )
                 continue
-            if head_age >= 55 and rng.random() < 0.25:
+            married_children = sum(m["relation_to_head"] == Relation.CHILD_IN_LAW for m in members)
+            adult_children = sum(
+                m["relation_to_head"] == Relation.CHILD
+                and m["birth_date"].year <= self.today.year - 20
+                for m in members
+            )
+            # A son- or daughter-in-law only beside an adult child of the head.
+            if head_age >= 55 and adult_children > married_children and rng.random() < 0.5:
                 age = max(18, head_age - rng.randint(24, 34))
                 members.append(self.person(age=age, sex=child_sex, relation=Relation.CHILD_IN_LAW))
                 continue

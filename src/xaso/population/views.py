@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -48,7 +49,7 @@ def group_export(request, pk):
 @login_required
 def household_detail(request, pk):
     household = selectors.get_household(request.user, pk)
-    members = household.members.order_by("-is_active", "birth_date")
+    members = selectors.household_members(household)
     return render(
         request,
         "population/household_detail.html",
@@ -122,7 +123,8 @@ def import_start(request):
             else:
                 return redirect("population:import_status", pk=job.pk)
     jobs = selectors.import_jobs_for(request.user)[:10]
-    return render(request, "population/import.html", {"jobs": jobs})
+    limit_mb = settings.XASO_MAX_UPLOAD_BYTES // (1024 * 1024)
+    return render(request, "population/import.html", {"jobs": jobs, "limit_mb": limit_mb})
 
 
 @login_required
