@@ -1,9 +1,25 @@
 """Shared fixtures: the official unit list loaded once, two communes with groups, and users of
 every role. Tests run on SQLite, and on PostgreSQL when DATABASE_URL is set."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.factories import Ward, make_ward
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """`make setup` compiles the .po catalogues; a bare `pytest` on a fresh checkout does it here,
+    before any page is rendered (Django reads a catalogue once per process)."""
+    import polib
+
+    import xaso
+
+    for po in (Path(xaso.__file__).parent / "locale").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            polib.pofile(str(po)).save_as_mofile(str(mo))
 
 
 @pytest.fixture(autouse=True)

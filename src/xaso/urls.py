@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from xaso.api import api
 from xaso.core import views as core_views
 
-admin.site.site_header = "xaso — quản trị dữ liệu"
+admin.site.site_header = _("xaso — quản trị dữ liệu")
 admin.site.site_title = "xaso"
-admin.site.index_title = "Quản trị dữ liệu dùng chung"
+admin.site.index_title = _("Quản trị dữ liệu dùng chung")
 
 urlpatterns = [
     path("", core_views.home, name="home"),

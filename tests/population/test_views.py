@@ -16,7 +16,7 @@ def login(client, user):
 
 def test_login_page_is_vietnamese_and_login_is_audited(client, ward):
     page = client.get("/dang-nhap/")
-    assert "Đăng nhập" in page.content.decode() and 'lang="vi"' in page.content.decode()
+    assert "Đăng nhập" in page.content.decode() and '<html lang="vi"' in page.content.decode()
     official = ward.user(Role.COMMUNE_OFFICIAL)
     response = client.post("/dang-nhap/", {"username": official.username, "password": PASSWORD})
     assert response.status_code == 302

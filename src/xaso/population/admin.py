@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from xaso.core.admin import ScopedAdmin
 from xaso.core.crypto import mask
@@ -30,7 +31,7 @@ class ResidentAdmin(ScopedAdmin):
     exclude = ["national_id", "phone"]  # never shown in the admin; see the resident page
     list_select_related = ["household"]
 
-    @admin.display(description="Số định danh")
+    @admin.display(description=_("Số định danh"))
     def masked_national_id(self, obj):
         return mask(obj.national_id)
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PopulationConfig(AppConfig):
     name = "xaso.population"
     label = "population"
-    verbose_name = "Dân cư"
+    verbose_name = _("Dân cư")
 
     def ready(self):
         from xaso.core.registry import seeders

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from xaso.core.exceptions import BusinessError
 from xaso.core.permissions import can_manage_population
@@ -109,7 +110,7 @@ def import_start(request):
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "Hãy chọn tệp Excel (.xlsx) hoặc CSV để nhập.")
+            messages.error(request, _("Hãy chọn tệp Excel (.xlsx) hoặc CSV để nhập."))
         else:
             try:
                 job = services.start_import(

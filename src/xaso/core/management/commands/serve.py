@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, no_tasks, **options):
+        # Static files are served by whitenoise from STATIC_ROOT: keep it current (incremental).
+        call_command("collectstatic", interactive=False, verbosity=0)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xaso.settings"}
         # asginl: Django has no ASGI lifespan handler, so granian should not try it.
         server = [sys.executable, "-m", "granian", "--interface", "asginl"]
