@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -155,11 +156,20 @@ def _header_key(text: str) -> str | None:
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        # Most cells are already clean: skip NFC and the white-space regex for plain ASCII.
+        return value.strip() if value.isascii() and "  " not in value else normalize(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%d/%m/%Y")
     return normalize(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """``fold`` for the small vocabularies of coded columns (Nam, Có, Chủ hộ …), cached."""
+    return fold(text)
 
 
 def _digits(value, length: int) -> str:
@@ -175,7 +185,14 @@ def _date(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = _text(value)
-    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
+    parts = text.split("/")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+        try:  # dd/mm/yyyy, the template's format, without strptime's locale look-ups
+            return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            pass
+        raise ValueError(f"Ngày '{text}' không đúng dạng dd/mm/yyyy.")
+    for pattern in ("%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
         try:
             return dt.datetime.strptime(text, pattern).date()
         except ValueError:
@@ -317,19 +334,21 @@ def _parse_row(
         errors.append(RowError(row_number, _BY_KEY[key].label, message))
 
     values: dict = {}
+    # Each cell becomes text once; dates, IDs and phones also look at the raw cell below.
+    text = {column.key: _text(cell(column.key)) for column in COLUMNS}
     for column in COLUMNS:
-        if column.required and not _text(cell(column.key)):
+        if column.required and not text[column.key]:
             fail(column.key, "Không được để trống.")
     if len(errors) > before:
         return None
 
-    values["household_code"] = _text(cell("household_code")).upper()
-    values["group_code"] = _text(cell("group_code")).upper()
+    values["household_code"] = text["household_code"].upper()
+    values["group_code"] = text["group_code"].upper()
     if values["group_code"] not in known_groups:
         fail("group_code", f"Không có tổ dân phố mã '{values['group_code']}' trong xã/phường.")
-    values["address"] = _text(cell("address"))
-    values["street"] = _text(cell("street"))
-    values["full_name"] = _text(cell("full_name"))
+    values["address"] = text["address"]
+    values["street"] = text["street"]
+    values["full_name"] = text["full_name"]
     if len(values["full_name"]) > 120:
         fail("full_name", "Họ và tên dài quá 120 ký tự.")
     try:
@@ -341,7 +360,7 @@ def _parse_row(
     except ValueError as error:
         fail("birth_date", str(error))
         values["birth_date"] = None
-    values["sex"] = _SEX.get(fold(_text(cell("sex"))), "")
+    values["sex"] = _SEX.get(_folded(text["sex"]), "")
     if not values["sex"]:
         fail("sex", "Giới tính phải là 'Nam' hoặc 'Nữ'.")
     values["national_id"] = _digits(cell("national_id"), 12)
@@ -365,23 +384,23 @@ def _parse_row(
             "Tình trạng cư trú phải là Thường trú, Tạm trú hoặc Tạm vắng.",
         ),
     ):
-        values[key] = table.get(fold(_text(cell(key))), "")
+        values[key] = table.get(_folded(text[key]), "")
         if not values[key]:
             fail(key, message)
-    values["occupation"] = _text(cell("occupation"))[:120]
+    values["occupation"] = text["occupation"][:120]
     for key in ("has_smartphone", "has_epayment", "vneid_level2"):
         raw = cell(key)
         if isinstance(raw, bool):
             values[key] = raw
             continue
-        folded = fold(_text(raw))
+        folded = _folded(text[key])
         if folded in _YES:
             values[key] = True
         elif folded in _NO:
             values[key] = False
         else:
             fail(key, "Chỉ ghi 'Có' hoặc 'Không'.")
-    skills = fold(_text(cell("digital_skills_group")))
+    skills = _folded(text["digital_skills_group"])
     values["digital_skills_group"] = _SKILLS.get(skills, "") if skills else ""
     if skills and not values["digital_skills_group"]:
         fail("digital_skills_group", "Nhóm đối tượng không có trong danh mục.")

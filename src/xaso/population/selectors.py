@@ -32,6 +32,16 @@ def groups_with_counts(actor) -> QuerySet[ResidentialGroup]:
     )
 
 
+def group_choices(actor) -> QuerySet[ResidentialGroup]:
+    """Groups for a drop-down: no counts (counting every resident costs seconds at province
+    scale)."""
+    return (
+        ResidentialGroup.objects.for_actor(actor)
+        .only("id", "code", "name", "unit_id")
+        .order_by("unit__code", "code")
+    )
+
+
 def get_group(actor, pk: int) -> ResidentialGroup:
     group = groups_with_counts(actor).filter(pk=pk).first()
     if group is None:

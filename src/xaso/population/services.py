@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xaso.core import audit
+from xaso.core.bulk import insert_rows
 from xaso.core.choices import AuditAction
 from xaso.core.events import emit
 from xaso.core.exceptions import BusinessError, NotAllowed
@@ -437,7 +438,7 @@ def _apply_rows(job: ImportJob, rows: list[importing.ParsedRow]) -> dict[str, in
             resident.refresh_derived_fields()
             resident.updated_at = now
             changed_residents.append(resident)
-    Resident.objects.bulk_create(new_residents, batch_size=2000)
+    insert_rows(Resident, new_residents)
     Resident.objects.bulk_update(
         changed_residents,
         [f for f in _COMPARED if f != "household_id"]

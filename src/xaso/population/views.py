@@ -74,7 +74,7 @@ def resident_list(request):
         "page": page,
         "query": query,
         "group_id": group_id,
-        "groups": selectors.groups_with_counts(request.user),
+        "groups": selectors.group_choices(request.user),
     }
     if request.headers.get("HX-Request"):
         return render(request, "population/resident_list.html#results", context)
@@ -97,7 +97,7 @@ def resident_detail(request, pk):
 
 @login_required
 def import_template(request):
-    codes = list(selectors.groups_with_counts(request.user).values_list("code", flat=True))
+    codes = [group.code for group in selectors.group_choices(request.user)]
     response = HttpResponse(spreadsheets.import_template(codes), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-nhan-khau.xlsx"'
     return response
