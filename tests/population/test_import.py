@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -107,6 +108,16 @@ def test_import_creates_households_and_residents(ward):
     assert mai.phone == "0987654321" and mai.has_smartphone and not mai.has_epayment
     assert mai.household.address == "Số 3, ngõ 7"
     assert AuditLog.objects.filter(action="import", object_id=str(job.pk)).exists()
+    # The upload held national IDs in clear: it is gone once imported.
+    assert job.stored_path and not Path(job.stored_path).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_upload_is_deleted_too_but_its_report_kept(ward):
+    job = run(ward, xlsx([row(group="TDP99")]))
+    assert job.status == ImportStatus.FAILED
+    assert not Path(job.stored_path).exists()
+    assert Path(job.error_report_path).exists()
 
 
 @pytest.mark.django_db(transaction=True)

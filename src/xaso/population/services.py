@@ -272,7 +272,15 @@ def start_import(actor, *, unit: AdministrativeUnit, file_name: str, chunks) -> 
 
 
 def run_import(job: ImportJob, *, progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
-    """Check every row, then write all of them in one transaction — or nothing, with a report."""
+    """Check every row, then write all of them in one transaction — or nothing, with a report.
+    The uploaded file holds personal data in clear, so it is deleted once the import ends."""
+    try:
+        return _run_import(job, progress)
+    finally:
+        Path(job.stored_path).unlink(missing_ok=True)
+
+
+def _run_import(job: ImportJob, progress: Callable[[ImportJob], None] | None) -> ImportJob:
 
     def set_phase(phase: str, **fields) -> None:
         job.phase = phase
