@@ -401,7 +401,12 @@ def _apply_rows(job: ImportJob, rows: list[importing.ParsedRow]) -> dict[str, in
             household.group_id, household.address, household.street = group_id, address, street
             household.updated_at = now
             changed_households.append(household)
-    Household.objects.bulk_create(new_households, batch_size=2000)
+    insert_rows(Household, new_households)
+    if new_households:  # the fast insert does not return keys: read them back by code
+        # (the whole commune: an IN list of 50,000 codes would pass SQLite's variable limit)
+        new_ids = dict(Household.objects.filter(unit_id=unit_id).values_list("code", "id"))
+        for household in new_households:
+            household.id = new_ids[household.code]
     Household.objects.bulk_update(
         changed_households, ["group", "address", "street", "updated_at"], batch_size=2000
     )
