@@ -82,3 +82,13 @@ def mask(value: str | None, keep_start: int = 4, keep_end: int = 2) -> str:
     if len(value) <= keep_start + keep_end:
         return "•" * len(value)
     return value[:keep_start] + "•" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+def mask_phone(value: str | None) -> str:
+    """``0912345678`` → ``091•••••78``: the carrier prefix and the last two digits."""
+    return mask(value, 3, 2)
+
+
+def mask_address(address: str | None, street: str) -> str:
+    """The street only: the house number locates a named family, the street does not."""
+    return f"••• {street}".strip() if address else street

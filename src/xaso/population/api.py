@@ -5,7 +5,7 @@ import datetime as dt
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xaso.core.crypto import mask
+from xaso.core.crypto import mask, mask_phone
 from xaso.core.exceptions import BusinessError
 from xaso.population import selectors, services
 from xaso.population.choices import ChangeKind, DigitalSkillsGroup, Relation, ResidenceStatus, Sex
@@ -90,7 +90,7 @@ class ResidentOut(Schema):
 
     @staticmethod
     def resolve_phone(obj):
-        return mask(obj.phone, 3, 2)
+        return mask_phone(obj.phone)
 
 
 class ResidentDetailOut(ResidentOut):

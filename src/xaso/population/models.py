@@ -6,6 +6,7 @@ structure of NĐ 137/2015 Art. 13, still used by issued numbers (see ``validatio
 """
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core.crypto import EncryptedTextField, blind_index
@@ -131,8 +132,6 @@ class Resident(models.Model):
 
     @property
     def age(self) -> int:
-        from django.utils import timezone
-
         today = timezone.localdate()
         born = self.birth_date
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from xaso.core import audit
 from xaso.core.choices import AuditAction
-from xaso.core.crypto import blind_index, mask
+from xaso.core.crypto import blind_index, mask, mask_address, mask_phone
 from xaso.core.models import ResidentialGroup
 from xaso.core.permissions import can_see_contact, can_see_national_id
 from xaso.core.text import fold_words
@@ -137,7 +137,7 @@ def resident_pii(actor, resident: Resident, *, reveal: bool = True) -> dict[str,
     household = resident.household
     return {
         "national_id": resident.national_id if show_id else mask(resident.national_id),
-        "phone": resident.phone if show_contact else mask(resident.phone, 3, 2),
+        "phone": resident.phone if show_contact else mask_phone(resident.phone),
         "address": household.address if show_contact else masked_address(household),
     }
 
@@ -153,7 +153,7 @@ def household_address(actor, household: Household) -> str:
 
 
 def masked_address(household: Household) -> str:
-    return f"••• {household.street}".strip() if household.address else household.street
+    return mask_address(household.address, household.street)
 
 
 def population_changes_for(actor) -> QuerySet[PopulationChange]:

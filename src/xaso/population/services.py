@@ -16,14 +16,16 @@ from django.utils import timezone
 from xaso.core import audit
 from xaso.core.bulk import insert_rows
 from xaso.core.choices import AuditAction
+from xaso.core.crypto import blind_index, mask, mask_phone
 from xaso.core.events import emit
 from xaso.core.exceptions import BusinessError, NotAllowed
 from xaso.core.models import AdministrativeUnit, ResidentialGroup
-from xaso.core.permissions import can_manage_population
+from xaso.core.permissions import can_manage_population, can_see_contact, can_see_national_id
 from xaso.core.tenancy import scope_for
 from xaso.population import importing, spreadsheets
 from xaso.population.choices import ChangeKind, ImportStatus
 from xaso.population.models import Household, ImportJob, PopulationChange, Resident
+from xaso.population.selectors import residents_for
 from xaso.population.validation import national_id_error, normalize_phone, phone_error
 
 PII_FIELDS = {"national_id", "phone", "address"}
@@ -411,8 +413,6 @@ def _apply_rows(job: ImportJob, rows: list[importing.ParsedRow]) -> dict[str, in
         changed_households, ["group", "address", "street", "updated_at"], batch_size=2000
     )
 
-    from xaso.core.crypto import blind_index
-
     existing = {
         r.national_id_hash: r
         for r in Resident.objects.filter(unit_id=unit_id).only(
@@ -472,10 +472,6 @@ def _apply_rows(job: ImportJob, rows: list[importing.ParsedRow]) -> dict[str, in
 def export_group_roster(actor, *, group: ResidentialGroup) -> bytes:
     """The group's active residents as .xlsx in the template's columns; audited as an export.
     Personal fields are in clear only for roles that may see them."""
-    from xaso.core.crypto import mask
-    from xaso.core.permissions import can_see_contact, can_see_national_id
-    from xaso.population.selectors import residents_for
-
     if not scope_for(actor).allows_group(group.unit_id, group.id):
         raise NotAllowed("Bạn không có quyền với tổ dân phố này.")
     show_id, show_contact = can_see_national_id(actor), can_see_contact(actor)
@@ -498,7 +494,7 @@ def export_group_roster(actor, *, group: ResidentialGroup) -> bytes:
                 r.birth_date.strftime("%d/%m/%Y"),
                 r.get_sex_display(),
                 r.national_id if show_id else mask(r.national_id),
-                r.phone if show_contact else mask(r.phone, 3, 2),
+                r.phone if show_contact else mask_phone(r.phone),
                 r.get_relation_to_head_display(),
                 r.get_residence_status_display(),
                 r.occupation,

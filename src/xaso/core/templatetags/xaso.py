@@ -1,6 +1,6 @@
 from django import template
 
-from xaso.core.crypto import mask
+from xaso.core.crypto import mask, mask_address, mask_phone
 
 register = template.Library()
 
@@ -12,4 +12,9 @@ def masked_id(value: str) -> str:
 
 @register.filter
 def masked_phone(value: str) -> str:
-    return mask(value, 3, 2)
+    return mask_phone(value)
+
+
+@register.filter
+def masked_address(household) -> str:
+    return mask_address(household.address, household.street)
