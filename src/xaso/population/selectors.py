@@ -6,7 +6,8 @@ read in the audit log.
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from xaso.core import audit
@@ -18,14 +19,21 @@ from xaso.core.text import fold_words
 from xaso.population.models import Household, ImportJob, PopulationChange, Resident
 
 
+def _count_per_group(rows: QuerySet, group_field: str) -> Coalesce:
+    counted = rows.filter(**{group_field: OuterRef("pk")}).values(group_field)
+    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+
 def groups_with_counts(actor) -> QuerySet[ResidentialGroup]:
+    """Groups with their household and active-resident counts, one correlated count each
+    (cheaper than COUNT(DISTINCT) over the households × residents join)."""
     return (
         ResidentialGroup.objects.for_actor(actor)
         .select_related("unit", "leader")
         .annotate(
-            household_count=Count("households", distinct=True),
-            resident_count=Count(
-                "households__members", filter=Q(households__members__is_active=True), distinct=True
+            household_count=_count_per_group(Household.objects.all(), "group"),
+            resident_count=_count_per_group(
+                Resident.objects.filter(is_active=True), "household__group"
             ),
         )
         .order_by("unit__code", "code")
