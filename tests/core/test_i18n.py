@@ -158,3 +158,10 @@ def test_error_pages_follow_the_language(client, db, language, title):
     client.cookies["django_language"] = language
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404 and f"<h1>{title}</h1>" in response.content.decode()
+
+
+def test_browser_language_does_not_override_vietnamese(client, db):
+    """A phone set to English still gets Vietnamese until the user picks English."""
+    page = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in page.content.decode()
+    assert page["Content-Language"] == "vi"

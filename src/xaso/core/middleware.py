@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 
 from xaso.core import audit
 from xaso.core.exceptions import BusinessError, NotAllowed
@@ -49,3 +50,23 @@ class BusinessErrorMiddleware:
         if isinstance(exception, BusinessError):
             return render(request, "400.html", {"message": exception.message}, status=400)
         return None
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the user chose another language with the switcher (the language
+    cookie). Unlike Django's LocaleMiddleware it ignores the browser's Accept-Language: many
+    officials' phones are set to English, and xaso is Vietnamese first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
