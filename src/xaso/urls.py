@@ -15,6 +15,8 @@ urlpatterns = [
     path("dang-nhap/", core_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", core_views.LogoutView.as_view(), name="logout"),
     path("dan-cu/", include("xaso.population.urls")),
+    path("phan-anh/", include("xaso.feedback.urls")),
+    path("open311/", include("xaso.feedback.open311_urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

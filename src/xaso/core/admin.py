@@ -10,6 +10,7 @@ from xaso.core.models import (
     ApiToken,
     AuditLog,
     Department,
+    Holiday,
     ResidentialGroup,
     User,
 )
@@ -148,3 +149,25 @@ class AuditLogAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PlatformAdmin(ScopedAdmin):
+    """Platform-wide lists (not a commune's rows): only platform admins edit them."""
+
+    def get_queryset(self, request):
+        return self.model.objects.all()
+
+    def _manages(self, request) -> bool:
+        user = request.user
+        return (
+            user.is_active
+            and user.is_staff
+            and (user.is_superuser or user.role == Role.PLATFORM_ADMIN)
+        )
+
+
+@admin.register(Holiday)
+class HolidayAdmin(PlatformAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+    search_fields = ["name"]

@@ -9,3 +9,7 @@ class BusinessError(Exception):
 
 class NotAllowed(BusinessError):
     """The actor's role or scope does not allow the action."""
+
+
+class RateLimited(BusinessError):
+    """Too many actions from one sender in a window; answered with HTTP 429."""

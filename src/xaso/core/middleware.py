@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import translation
 
 from xaso.core import audit
-from xaso.core.exceptions import BusinessError, NotAllowed
+from xaso.core.exceptions import BusinessError, NotAllowed, RateLimited
 
 
 class RequestContextMiddleware:
@@ -48,7 +48,8 @@ class BusinessErrorMiddleware:
         if isinstance(exception, NotAllowed):
             return render(request, "403.html", {"message": exception.message}, status=403)
         if isinstance(exception, BusinessError):
-            return render(request, "400.html", {"message": exception.message}, status=400)
+            status = 429 if isinstance(exception, RateLimited) else 400
+            return render(request, "400.html", {"message": exception.message}, status=status)
         return None
 
 

@@ -223,3 +223,54 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class Holiday(models.Model):
+    """A day off for state bodies (Bộ luật Lao động 2019 Art. 112, plus the Tết days the Prime
+    Minister fixes each year). Admins keep the list; working-time clocks read it."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    name = models.CharField(_("tên ngày nghỉ"), max_length=120)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ lễ")
+        verbose_name_plural = _("ngày nghỉ lễ")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+class Counter(models.Model):
+    """Named sequences for human-readable codes (e.g. ``PA-2026-000123``)."""
+
+    key = models.CharField(max_length=60, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+
+class Notification(models.Model):
+    """An in-app message for one user (escalations, assignments); shown under the bell."""
+
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="notifications", verbose_name=_("người nhận")
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

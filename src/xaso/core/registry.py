@@ -41,3 +41,5 @@ assistant_sources = Registry("assistant source")
 datasets = Registry("dataset")
 map_layers = Registry("map layer")
 seeders: dict[str, Callable] = {}
+# Periodic jobs ``xaso scheduler`` enqueues: code -> (task, every N seconds).
+periodic_tasks: dict[str, tuple[object, int]] = {}

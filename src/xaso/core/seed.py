@@ -63,6 +63,26 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
 
 
+# Groups of a synthetic commune tile a grid of cells around its centre (degrees).
+CELL_LAT, CELL_LON = 0.0022, 0.0024
+
+
+def group_cell_centre(centre: tuple[float, float], index: int, count: int) -> tuple[float, float]:
+    columns = max(1, round(count**0.5))
+    lat = centre[0] + ((index // columns) - columns / 2) * CELL_LAT
+    lon = centre[1] + ((index % columns) - columns / 2) * CELL_LON
+    return lat, lon
+
+
+def group_boundary(centre: tuple[float, float], index: int, count: int) -> dict:
+    """The GeoJSON polygon of a synthetic group's cell (lon/lat order, closed ring)."""
+    lat, lon = group_cell_centre(centre, index, count)
+    south, north = round(lat - CELL_LAT / 2, 6), round(lat + CELL_LAT / 2, 6)
+    west, east = round(lon - CELL_LON / 2, 6), round(lon + CELL_LON / 2, 6)
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
 def _group_kind(unit: AdministrativeUnit) -> str:
     return GroupKind.TO_DAN_PHO if unit.division_type == "phường" else GroupKind.THON
 
@@ -112,6 +132,8 @@ def seed_platform(*, scale: str, seed: int, say: Callable[[str], None]) -> World
         group_rows += groups
         department_rows += departments
         centre = CENTRES.get(unit.code) or (20.85 + rng.random() * 0.4, 105.55 + rng.random() * 0.5)
+        for index, group in enumerate(groups):
+            group.boundary = group_boundary(centre, index, len(groups))
         world.communes.append(CommuneSeed(unit, groups, departments, residents, centre))
     for group in group_rows:
         group.name_folded = fold(group.name)  # bulk_create skips save()

@@ -27,3 +27,18 @@ def departments_for(actor) -> QuerySet[Department]:
 
 def audit_log_for(actor) -> QuerySet[AuditLog]:
     return AuditLog.objects.for_actor(actor).select_related("actor")
+
+
+def holidays_between(start, end) -> set:
+    """Dates off between two dates (inclusive), for working-time clocks."""
+    from xaso.core.models import Holiday
+
+    return set(Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+
+
+def unread_notifications(user):
+    from xaso.core.models import Notification
+
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user, read_at__isnull=True)

@@ -203,3 +203,43 @@ def authenticate_token(clear: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def next_counter_value(key: str) -> int:
+    """The next value of the named sequence; call inside the transaction that uses it, so a
+    rolled-back action gives its number back."""
+    from django.db.models import F
+
+    from xaso.core.models import Counter
+
+    updated = Counter.objects.filter(key=key).update(value=F("value") + 1)
+    if not updated:
+        Counter.objects.get_or_create(key=key, defaults={"value": 0})
+        Counter.objects.filter(key=key).update(value=F("value") + 1)
+    return Counter.objects.values_list("value", flat=True).get(key=key)
+
+
+def notify(users, *, title: str, body: str = "", url: str = "", unit_id: int | None = None) -> int:
+    """Put a message in the in-app inbox of each user (duplicates and ``None`` skipped)."""
+    from xaso.core.models import Notification
+
+    recipients = {u.pk: u for u in users if u is not None and u.is_active}
+    Notification.objects.bulk_create(
+        Notification(user_id=pk, unit_id=unit_id, title=title[:200], body=body, url=url[:300])
+        for pk in recipients
+    )
+    return len(recipients)
+
+
+@transaction.atomic
+def sync_holidays(years) -> int:
+    """Add the default public holidays of ``years`` that are not in the list yet (run by the
+    first migration and by ``xaso seed``). Returns how many were added."""
+    from xaso.core.calendar import default_holidays
+    from xaso.core.models import Holiday
+
+    wanted = default_holidays(years)
+    existing = set(Holiday.objects.filter(date__in=wanted).values_list("date", flat=True))
+    new = [Holiday(date=d, name=n) for d, n in wanted.items() if d not in existing]
+    Holiday.objects.bulk_create(new)
+    return len(new)

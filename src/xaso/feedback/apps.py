@@ -1,8 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FeedbackConfig(AppConfig):
-    """Filled by a later issue; the app exists so the layout of ARCHITECTURE.md holds."""
-
     name = "xaso.feedback"
     label = "feedback"
+    verbose_name = _("Phản ánh kiến nghị")

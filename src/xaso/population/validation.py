@@ -14,7 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_PHONE = re.compile(r"^0(3|5|7|8|9|2\d)\d{8}$")
+from xaso.core.phones import normalize_phone, phone_error
+
+__all__ = ["normalize_phone", "phone_error"]  # kept here for the importer and the API
+
 _NATIONAL_ID = re.compile(r"^\d{12}$")
 
 # Province-of-birth codes of the pre-2025 list (NĐ 137/2015 Annex); gaps are unused numbers.
@@ -111,19 +114,4 @@ def national_id_error(number: str, *, birth_date: dt.date | None, sex: str | Non
         )
     if number[4:6] != f"{birth_date.year % 100:02d}":
         return f"Chữ số thứ 5–6 ({number[4:6]}) không khớp với năm sinh {birth_date.year}."
-    return None
-
-
-def normalize_phone(text: str) -> str:
-    digits = re.sub(r"[\s.\-()]", "", text or "")
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    return digits
-
-
-def phone_error(phone: str) -> str | None:
-    if phone and not _PHONE.match(phone):
-        return "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0)."
     return None
