@@ -6,3 +6,9 @@ class FeedbackConfig(AppConfig):
     name = "xaso.feedback"
     label = "feedback"
     verbose_name = _("Phản ánh kiến nghị")
+
+    def ready(self):
+        from xaso.core.registry import periodic_tasks
+        from xaso.feedback.tasks import escalate_overdue_reports_task
+
+        periodic_tasks["feedback.escalate"] = (escalate_overdue_reports_task, 300)

@@ -128,7 +128,7 @@ def _locked(report: Report) -> Report:
     """Re-read the report inside the transaction (row lock on PostgreSQL), so two officials
     acting at once cannot both move it."""
     return (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("category", "department")
         .get(pk=report.pk)
     )
@@ -400,8 +400,11 @@ def reject_report(actor, *, report: Report, reason: str) -> Report:
 def merge_report(actor, *, report: Report, into: Report) -> Report:
     """Mark ``report`` as a duplicate of ``into`` (followed to the original of a chain)."""
     _officials_only(actor, report)
-    while into.duplicate_of_id is not None:
+    into = Report.objects.get(pk=into.pk)  # the caller's copy may be stale
+    seen = {into.pk}
+    while into.duplicate_of_id is not None and into.duplicate_of_id not in seen:
         into = into.duplicate_of
+        seen.add(into.pk)
     if into.pk == report.pk:
         raise BusinessError("Không thể gộp một phản ánh vào chính nó.", field="into")
     if into.unit_id != report.unit_id:
@@ -603,7 +606,7 @@ def escalate_overdue_reports(*, now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def _escalate_one(report_id: int, now: dt.datetime) -> bool:
     report = (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("department", "category")
         .get(pk=report_id)
     )

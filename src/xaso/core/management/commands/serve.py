@@ -41,6 +41,9 @@ class Command(BaseCommand):
         if uses_db_queue and not no_tasks:
             worker = [sys.executable, "-m", "xaso.cli", "db_worker", "--interval", "0.5"]
             children.append(subprocess.Popen(worker, env=env))
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "xaso.cli", "scheduler"], env=env)
+            )
         self.stdout.write(
             f"xaso đang chạy tại http://{host}:{port}/  ({workers} tiến trình web)"
             " — Ctrl+C để dừng."
