@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from xaso.core.seed import group_cell_centre
 from xaso.population.choices import ChangeKind, DigitalSkillsGroup, Relation, ResidenceStatus
 from xaso.population.models import Household, PopulationChange, Resident
 from xaso.population.validation import PROVINCE_BIRTH_CODES, century_sex_digit
@@ -447,12 +448,9 @@ def _seed_commune(
     share = sum(weights)
     households, members_of = [], []
     sequence = 0
-    lat0, lon0 = commune.centre
-    columns = max(1, round(len(commune.groups) ** 0.5))
     for index, (group, weight) in enumerate(zip(commune.groups, weights, strict=True)):
         target = int(commune.target_residents * weight / share)
-        g_lat = lat0 + ((index // columns) - columns / 2) * 0.0022
-        g_lon = lon0 + ((index % columns) - columns / 2) * 0.0024
+        g_lat, g_lon = group_cell_centre(commune.centre, index, len(commune.groups))
         count = 0
         while count < target:
             sequence += 1
