@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from xaso.core.choices import GroupKind, Role, UnitLevel
 from xaso.core.models import AdministrativeUnit, Department, ResidentialGroup, User
-from xaso.core.services import sync_administrative_units
+from xaso.core.services import sync_administrative_units, sync_holidays
 from xaso.core.text import fold
 
 DEMO_PASSWORD = "xaso-demo-2026"
@@ -97,6 +98,8 @@ def seed_platform(*, scale: str, seed: int, say: Callable[[str], None]) -> World
     rng = random.Random(seed)
     created, _updated = sync_administrative_units()
     say(f"  đơn vị hành chính: {created} mới")
+    this_year = timezone.localdate().year
+    sync_holidays(range(this_year - 3, this_year + 2))
     province = AdministrativeUnit.objects.get(code=PROVINCE)
     if ResidentialGroup.objects.filter(unit__code=MAIN_COMMUNE).exists():
         raise ValueError(
@@ -174,7 +177,7 @@ def _demo_users(world: World, neighbour: AdministrativeUnit) -> dict[str, User]:
         is_staff=True,
         department=main.departments[2],
     )
-    make(
+    economy = make(
         "phongkt", "Đỗ Quang Minh", Role.DEPARTMENT_STAFF, main.unit, department=main.departments[1]
     )
     group_leader = make("totruong", "Nguyễn Thị Lan", Role.GROUP_LEADER, main.unit)
@@ -190,6 +193,8 @@ def _demo_users(world: World, neighbour: AdministrativeUnit) -> dict[str, User]:
         group.save(update_fields=["leader"])
     main.departments[0].head = leader
     main.departments[0].save(update_fields=["head"])
+    main.departments[1].head = economy  # gets the overdue alerts of street lights, drains …
+    main.departments[1].save(update_fields=["head"])
     return users
 
 
@@ -212,7 +217,7 @@ DEMO_LOGINS = [
     ("chutich", "Chủ tịch UBND phường Xuân Đỉnh (lãnh đạo)"),
     ("canbo", "Cán bộ phường Xuân Đỉnh (quản lý sổ dân cư, nhập Excel)"),
     ("totruong", "Tổ trưởng Tổ dân phố số 1 (chỉ thấy tổ của mình; totruong02… cho các tổ khác)"),
-    ("phongkt", "Cán bộ Phòng Kinh tế (xem, dữ liệu cá nhân bị che)"),
+    ("phongkt", "Trưởng Phòng Kinh tế, Hạ tầng và Đô thị (xử lý phản ánh được giao)"),
     ("canbo.giangvo", "Cán bộ phường Giảng Võ (không thấy dữ liệu Xuân Đỉnh)"),
     ("tinh", "Cán bộ Thành phố Hà Nội (xem mọi xã/phường trong tỉnh)"),
     ("admin", "Quản trị nền tảng"),

@@ -29,6 +29,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  Mở http://{host}:{port}/ và đăng nhập (mật khẩu: {DEMO_PASSWORD})")
         for username, who in DEMO_LOGINS:
             self.stdout.write(f"    {username:<15} {who}")
+        self.stdout.write(
+            f"  Người dân (không cần đăng nhập): http://{host}:{port}/phan-anh/"
+            f" — gửi và tra cứu phản ánh; Open311: http://{host}:{port}/open311/"
+        )
         self.stdout.write(f"  Dữ liệu: {settings.DATA_DIR}")
         self.stdout.write("")
         if not no_serve:
