@@ -89,3 +89,6 @@ from xaso.population.api import router as population_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/", population_router)
+from xaso.publicservices.api import router as publicservices_router  # noqa: E402
+
+api.add_router("/", publicservices_router)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("dan-cu/", include("xaso.population.urls")),
     path("phan-anh/", include("xaso.feedback.urls")),
     path("open311/", include("xaso.feedback.open311_urls")),
+    path("dich-vu-cong/", include("xaso.publicservices.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,8 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicservicesConfig(AppConfig):
-    """Filled by a later issue; the app exists so the layout of ARCHITECTURE.md holds."""
-
     name = "xaso.publicservices"
     label = "publicservices"
+    verbose_name = _("Dịch vụ công")

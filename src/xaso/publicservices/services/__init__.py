@@ -1,0 +1,2 @@
+"""Writes of public services, one module per area: ``catalogue`` (procedures, versioned) and
+``dossiers`` (dossiers, their import, apology reminders)."""

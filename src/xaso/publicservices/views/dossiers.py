@@ -1,0 +1,1 @@
+"""Pages of dossiers and the service-quality index (officials)."""
