@@ -167,8 +167,8 @@ def compute_index(unit_ids: Iterable[int], start: dt.datetime, end: dt.datetime)
     procedures = Procedure.objects.filter(active=True)
     catalogue = procedures.aggregate(
         total=Count("id"),
-        with_fee=Count("id", filter=Q(fee_vnd__gt=0)),
-        fee_online=Count("id", filter=Q(fee_vnd__gt=0) & ~Q(online_level=OnlineLevel.NONE)),
+        with_fee=Count("id", filter=Q(has_fee=True)),
+        fee_online=Count("id", filter=Q(has_fee=True) & ~Q(online_level=OnlineLevel.NONE)),
         online=Count("id", filter=~Q(online_level=OnlineLevel.NONE)),
     )
     complete = sum(1 for data in procedures.values_list("data", flat=True) if _is_complete(data))

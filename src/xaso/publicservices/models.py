@@ -37,7 +37,9 @@ class Procedure(models.Model):
     time_limit_unit = models.CharField(
         _("đơn vị thời hạn"), max_length=14, choices=TimeUnit.choices
     )
-    fee_vnd = models.PositiveIntegerField(_("lệ phí (đồng)"), default=0)
+    # None: there is a fee, but the provincial People's Council sets the amount.
+    fee_vnd = models.PositiveIntegerField(_("lệ phí (đồng)"), null=True, blank=True)
+    has_fee = models.BooleanField(_("có thu phí, lệ phí"), default=False)
     fee_text = models.CharField(_("lệ phí"), max_length=300)
     effective_date = models.DateField(_("ngày áp dụng"))
     active = models.BooleanField(_("đang áp dụng"), default=True)
@@ -54,10 +56,6 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def has_fee(self) -> bool:
-        return self.fee_vnd > 0
 
 
 class ProcedureVersion(models.Model):
