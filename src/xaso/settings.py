@@ -216,3 +216,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Addresses of the ward's kiosks (comma list, CIDR allowed): their reports get channel "kiosk".
+XASO_KIOSK_IPS = [a.strip() for a in os.environ.get("XASO_KIOSK_IPS", "").split(",") if a.strip()]
+# Who answers questions about the Open311 API (shown in its discovery document).
+XASO_OPEN311_CONTACT = os.environ.get(
+    "XASO_OPEN311_CONTACT", "Bộ phận một cửa của UBND xã/phường — quản trị hệ thống xaso"
+)

@@ -42,3 +42,12 @@ def unread_notifications(user):
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
     return Notification.objects.filter(user=user, read_at__isnull=True)
+
+
+def notifications_for(user):
+    """The user's own notifications, newest first (the inbox under the bell)."""
+    from xaso.core.models import Notification
+
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")

@@ -243,3 +243,16 @@ def sync_holidays(years) -> int:
     new = [Holiday(date=d, name=n) for d, n in wanted.items() if d not in existing]
     Holiday.objects.bulk_create(new)
     return len(new)
+
+
+def mark_notifications_read(actor, *, ids=None) -> int:
+    """Mark the actor's unread notifications as read (only those in ``ids`` when given).
+    Returns how many. Not audited: it changes nothing but the reader's own inbox."""
+    from xaso.core.models import Notification
+
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return 0
+    rows = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())

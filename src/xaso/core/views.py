@@ -1,11 +1,11 @@
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from xaso.core import audit
 from xaso.core.choices import AuditAction
+from xaso.core.tenancy import scope_for
 
 
 class LoginView(auth_views.LoginView):
@@ -27,9 +27,13 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-@login_required
 def home(request):
-    return redirect("population:groups")
+    """Officials go to their work; a citizen (no account, or one without a commune role) gets
+    the public entry: send or look up a report (phản ánh kiến nghị)."""
+    scope = scope_for(request.user)
+    if scope.everything or scope.unit_ids:
+        return redirect("population:groups")
+    return render(request, "core/home.html")
 
 
 def healthz(request):

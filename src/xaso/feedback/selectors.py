@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from xaso.core import audit
-from xaso.core.choices import AuditAction
+from xaso.core.choices import AuditAction, UnitLevel
 from xaso.core.crypto import mask, mask_phone
+from xaso.core.models import AdministrativeUnit, AuditLog, ResidentialGroup
 from xaso.feedback import permissions
-from xaso.feedback.choices import OPEN_STATUSES, ReportStatus
-from xaso.feedback.models import Category, Report, ReportEvent, ReportPhoto
+from xaso.feedback.choices import OPEN_STATUSES, PhotoKind, ReportStatus
+from xaso.feedback.models import Category, CategoryAttribute, Report, ReportEvent, ReportPhoto
 
 
 def categories_for_unit(unit_id: int) -> QuerySet[Category]:
@@ -163,6 +164,155 @@ def reporter_contact(actor, report: Report) -> dict[str, str]:
             "phone": report.reporter_phone,
             "email": report.reporter_email,
         }
+    return reporter_contact_masked(report)
+
+
+# ---------------------------------------------------------------------------------------------
+# Open311 GeoReport v2: public reads. Every GET of the standard is public, so there is no actor;
+# each read is limited to one commune (the ``jurisdiction_id``) and never loads reporter contact
+# data.
+
+# What a GET request answer shows of a report; the encrypted contact fields are never loaded.
+OPEN311_REPORT_FIELDS = (
+    "code",
+    "status",
+    "description",
+    "address",
+    "latitude",
+    "longitude",
+    "rejection_reason",
+    "answer",
+    "created_at",
+    "updated_at",
+    "closed_at",
+    "due_at",
+    "category__code",
+    "category__name",
+    "category__sla_hours",
+    "department__name",
+)
+
+
+def open311_jurisdictions() -> QuerySet[AdministrativeUnit]:
+    """The communes that take reports through Open311: those with an active category."""
+    active = Category.objects.filter(unit=OuterRef("pk"), active=True)
+    return AdministrativeUnit.objects.filter(Exists(active)).order_by("code")
+
+
+def open311_jurisdiction(code: str) -> AdministrativeUnit | None:
+    """The commune whose ``jurisdiction_id`` (unit code) is ``code``, if it has categories
+    (a commune whose categories were all switched off still answers for its old reports)."""
+    known = Category.objects.filter(unit=OuterRef("pk"))
+    return (
+        AdministrativeUnit.objects.filter(code=code, level=UnitLevel.COMMUNE)
+        .filter(Exists(known))
+        .first()
+    )
+
+
+def open311_services(unit_id: int) -> QuerySet[Category]:
+    """GET services: the commune's active categories, each knowing whether it has questions."""
+    questions = CategoryAttribute.objects.filter(category=OuterRef("pk"))
+    return (
+        Category.objects.filter(unit_id=unit_id, active=True)
+        .annotate(has_attributes=Exists(questions))
+        .order_by("order", "name")
+    )
+
+
+def open311_service(unit_id: int, code: str) -> Category | None:
+    """One active category with its questions (GET service definition, POST requests)."""
+    return categories_for_unit(unit_id).filter(code=code).select_related("unit").first()
+
+
+def open311_requests(unit_id: int) -> QuerySet[Report]:
+    """GET requests: the commune's reports, newest first, in one query whatever their number
+    (category, department, the first citizen photo and the original of a duplicate joined)."""
+    first_photo = (
+        ReportPhoto.objects.filter(report=OuterRef("pk"), kind=PhotoKind.REPORT)
+        .order_by("id")
+        .values("id")[:1]
+    )
+    return (
+        Report.objects.filter(unit_id=unit_id)
+        .select_related("category", "department")
+        .only(*OPEN311_REPORT_FIELDS)
+        .annotate(first_photo_id=Subquery(first_photo), duplicate_code=F("duplicate_of__code"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def open311_changeset() -> dt.datetime | None:
+    """When a category or a category question last changed anywhere (their audit records):
+    the discovery document's ``changeset``, which tells clients to refresh cached services."""
+    types = ["feedback.category", "feedback.categoryattribute"]
+    return AuditLog.objects.filter(object_type__in=types).aggregate(at=Max("at"))["at"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The HTML pages (views.py): the map of a commune, photos, questions answered, masked contact.
+
+
+def communes_taking_reports() -> QuerySet[AdministrativeUnit]:
+    """Communes with an active category, the one set up first leading: the citizen's form
+    opens on it when the address does not name a commune (``?xa=00611``)."""
+    return (
+        AdministrativeUnit.objects.filter(
+            Exists(Category.objects.filter(unit=OuterRef("pk"), active=True))
+        )
+        .annotate(first_category=Min("feedback_categories__id"))
+        .order_by("first_category", "code")
+    )
+
+
+def group_boundaries(unit_id: int) -> dict:
+    """The commune's residential-group boundaries as a GeoJSON FeatureCollection for the
+    citizen's map: public, names and codes only (no leader, no counts)."""
+    rows = ResidentialGroup.objects.filter(unit_id=unit_id, boundary__isnull=False).order_by("code")
+    features = [
+        {
+            "type": "Feature",
+            "id": group_id,
+            "geometry": boundary,
+            "properties": {"code": code, "name": name},
+        }
+        for group_id, code, name, boundary in rows.values_list("id", "code", "name", "boundary")
+        if isinstance(boundary, dict) and boundary.get("type") in ("Polygon", "MultiPolygon")
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def visible_photo(actor, pk: int) -> ReportPhoto:
+    """A photo as ``actor`` may see it. Photos of reports are public, except those of rejected
+    reports (a report is often rejected because it shows something private): those only for the
+    officials whose scope holds the report."""
+    photo = ReportPhoto.objects.select_related("report").filter(pk=pk).first()
+    if photo is None:
+        raise Http404("Không tìm thấy ảnh.")
+    rejected = photo.report.status == ReportStatus.REJECTED
+    if rejected and not Report.objects.for_actor(actor).filter(pk=photo.report_id).exists():
+        raise Http404("Không tìm thấy ảnh.")
+    return photo
+
+
+def attribute_answers(report: Report) -> list[tuple[str, str]]:
+    """The report's answers to its category's extra questions, as (question, answer) in the
+    questions' order, with list keys shown by their names."""
+    answers = report.attributes or {}
+    rows = []
+    for attribute in report.category.attributes.all():
+        value = answers.get(attribute.code)
+        if value in (None, "", []):
+            continue
+        names = {str(v.get("key")): str(v.get("name")) for v in attribute.values or []}
+        values = value if isinstance(value, list) else [value]
+        rows.append((attribute.description, ", ".join(names.get(str(v), str(v)) for v in values)))
+    return rows
+
+
+def reporter_contact_masked(report: Report) -> dict[str, str]:
+    """The reporter's contact details masked, for a page that offers to reveal them (reading
+    the masked form is not a read of personal data, so it is not audited)."""
     return {
         "name": mask(report.reporter_name, 1, 0) if report.reporter_name else "",
         "phone": mask_phone(report.reporter_phone),
