@@ -149,6 +149,12 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "received_at"]),
             models.Index(fields=["unit", "finished_at"]),
             models.Index(fields=["unit", "procedure", "received_at"]),
+            # The periodic check for newly late dossiers reads only the unfinished ones.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(finished_at__isnull=True),
+                name="dossier_unfinished_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,3 +171,73 @@ class Dossier(models.Model):
     @property
     def on_time(self) -> bool | None:
         return None if self.finished_at is None else self.finished_at <= self.due_at
+
+
+class DossierMonth(models.Model):
+    """Monthly rollup of one commune's dossiers of one procedure (unit × month × procedure):
+    what the service-quality index and the monthly statistics read, so that their cost does
+    not grow with the number of dossiers. Counts of dossiers *received* in the month and of
+    dossiers *finished* in the month (months in Vietnam time). Rebuilt from the dossiers by
+    ``services.rollups.refresh_rollups`` after every write and by a periodic task; never
+    edited by hand."""
+
+    unit = models.ForeignKey(AdministrativeUnit, models.CASCADE, related_name="+")
+    month = models.DateField(_("tháng"))  # the first day of the month
+    procedure = models.ForeignKey(Procedure, models.CASCADE, related_name="+")
+    # Received in the month
+    received = models.PositiveIntegerField(default=0)
+    synced = models.PositiveIntegerField(default=0)  # from the province's system
+    online = models.PositiveIntegerField(default=0)  # submitted online (any level)
+    full_online = models.PositiveIntegerField(default=0)  # online, fully online level
+    partial_online = models.PositiveIntegerField(default=0)  # online, partly online level
+    with_fee = models.PositiveIntegerField(default=0)
+    paid_online = models.PositiveIntegerField(default=0)  # with a fee, paid online
+    digitized = models.PositiveIntegerField(default=0)
+    reused = models.PositiveIntegerField(default=0)
+    population_data = models.PositiveIntegerField(default=0)
+    # Finished in the month (withdrawn dossiers are not counted)
+    finished = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    e_result = models.PositiveIntegerField(default=0)
+    late_or_unhappy = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    dissatisfied = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_unit_field = "unit_id"
+    scope_unit_wide_for_groups = False
+
+    COUNTS = (
+        "received",
+        "synced",
+        "online",
+        "full_online",
+        "partial_online",
+        "with_fee",
+        "paid_online",
+        "digitized",
+        "reused",
+        "population_data",
+        "finished",
+        "on_time",
+        "e_result",
+        "late_or_unhappy",
+        "rated",
+        "satisfied",
+        "dissatisfied",
+    )
+
+    class Meta:
+        verbose_name = _("tổng hợp hồ sơ theo tháng")
+        verbose_name_plural = _("tổng hợp hồ sơ theo tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "procedure"], name="dossier_month_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%m/%Y} {self.procedure_id}"

@@ -84,7 +84,9 @@ def _columns(data: dict) -> dict:
         "online_level": data["online_level"],
         "time_limit_value": Decimal(str(limit["value"])),
         "time_limit_unit": limit["unit"],
-        "fee_vnd": int(fee.get("amount_vnd") or 0),
+        # None: a fee the provincial People's Council sets; it is still a fee.
+        "fee_vnd": fee.get("amount_vnd"),
+        "has_fee": fee.get("amount_vnd") is None or fee["amount_vnd"] > 0,
         "fee_text": fee["text"][:300],
         "effective_date": dt.date.fromisoformat(data["effective_date"]),
         "search_text": fold(" ".join(words)),
