@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -47,19 +47,19 @@ ACCESS_COOKIE_KEEP = 20  # the reports of one browser it remembers, newest kept
 PER_PAGE = 50
 S = ReportStatus
 TABS = {
-    "new": _lazy("Mới gửi"),
-    "overdue": _lazy("Quá hạn"),
-    "today": _lazy("Đến hạn hôm nay"),
-    "open": _lazy("Đang mở"),
-    "mine": _lazy("Phòng/ban của tôi"),
-    "closed": _lazy("Đã đóng"),
+    "new": gettext_lazy("Mới gửi"),
+    "overdue": gettext_lazy("Quá hạn"),
+    "today": gettext_lazy("Đến hạn hôm nay"),
+    "open": gettext_lazy("Đang mở"),
+    "mine": gettext_lazy("Phòng/ban của tôi"),
+    "closed": gettext_lazy("Đã đóng"),
 }
 STARS = [
-    ("1", _lazy("Rất không hài lòng")),
-    ("2", _lazy("Không hài lòng")),
-    ("3", _lazy("Tạm được")),
-    ("4", _lazy("Hài lòng")),
-    ("5", _lazy("Rất hài lòng")),
+    ("1", gettext_lazy("Rất không hài lòng")),
+    ("2", gettext_lazy("Không hài lòng")),
+    ("3", gettext_lazy("Tạm được")),
+    ("4", gettext_lazy("Hài lòng")),
+    ("5", gettext_lazy("Rất hài lòng")),
 ]
 
 
