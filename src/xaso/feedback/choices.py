@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportStatus(models.TextChoices):
@@ -32,16 +33,16 @@ class Channel(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    SUBMITTED = "submitted", _("Gửi phản ánh")
-    ACCEPTED = "accepted", _("Tiếp nhận")
-    REJECTED = "rejected", _("Không tiếp nhận")
-    MERGED = "merged", _("Gộp vào phản ánh trùng")
-    ASSIGNED = "assigned", _("Chuyển xử lý")
-    STARTED = "started", _("Bắt đầu xử lý")
-    RESOLVED = "resolved", _("Trả lời, giải quyết xong")
-    REOPENED = "reopened", _("Mở lại")
-    RATED = "rated", _("Đánh giá")
-    ESCALATED = "escalated", _("Cảnh báo quá hạn")
+    SUBMITTED = "submitted", pgettext_lazy("timeline event", "Gửi phản ánh")
+    ACCEPTED = "accepted", pgettext_lazy("timeline event", "Tiếp nhận")
+    REJECTED = "rejected", pgettext_lazy("timeline event", "Không tiếp nhận")
+    MERGED = "merged", pgettext_lazy("timeline event", "Gộp vào phản ánh trùng")
+    ASSIGNED = "assigned", pgettext_lazy("timeline event", "Chuyển xử lý")
+    STARTED = "started", pgettext_lazy("timeline event", "Bắt đầu xử lý")
+    RESOLVED = "resolved", pgettext_lazy("timeline event", "Trả lời, giải quyết xong")
+    REOPENED = "reopened", pgettext_lazy("timeline event", "Mở lại")
+    RATED = "rated", pgettext_lazy("timeline event", "Đánh giá")
+    ESCALATED = "escalated", pgettext_lazy("timeline event", "Cảnh báo quá hạn")
 
 
 class PhotoKind(models.TextChoices):
