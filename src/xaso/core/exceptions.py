@@ -1,5 +1,6 @@
 class BusinessError(Exception):
-    """A business rule refused the action; ``message`` is shown to the user (Vietnamese)."""
+    """A business rule refused the action; ``message`` is shown to the user, in the language
+    active when it was raised (Vietnamese unless the user chose English)."""
 
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)

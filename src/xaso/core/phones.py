@@ -3,6 +3,8 @@ as people write them (+84, spaces, dots, dashes)."""
 
 import re
 
+from django.utils.translation import gettext as _
+
 _PHONE = re.compile(r"^0(3|5|7|8|9|2\d)\d{8}$")
 
 
@@ -17,5 +19,5 @@ def normalize_phone(text: str) -> str:
 
 def phone_error(phone: str) -> str | None:
     if phone and not _PHONE.match(phone):
-        return "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0)."
+        return _("Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).")
     return None

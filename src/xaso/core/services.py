@@ -7,6 +7,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xaso.core import audit
 from xaso.core.choices import AuditAction, GroupKind, Role, UnitLevel
@@ -82,7 +83,7 @@ def sync_administrative_units() -> tuple[int, int]:
 
 def _check_unit(actor, unit: AdministrativeUnit) -> None:
     if actor is not None and not scope_for(actor).allows_unit(unit.id):
-        raise NotAllowed("Bạn không có quyền với đơn vị này.")
+        raise NotAllowed(_("Bạn không có quyền với đơn vị này."))
 
 
 @transaction.atomic
@@ -99,7 +100,9 @@ def create_residential_group(
     _check_unit(actor, unit)
     code = code.strip().upper()
     if ResidentialGroup.objects.filter(unit=unit, code=code).exists():
-        raise BusinessError(f"Mã tổ '{code}' đã có trong {unit.name}.", field="code")
+        raise BusinessError(
+            _("Mã tổ '{code}' đã có trong {unit}.").format(code=code, unit=unit.name), field="code"
+        )
     group = ResidentialGroup.objects.create(
         unit=unit, code=code, name=name.strip(), kind=kind, leader=leader, boundary=boundary
     )
@@ -129,11 +132,14 @@ def create_user(
     is_staff: bool = False,
 ) -> User:
     if role not in Role.values:
-        raise BusinessError(f"Vai trò '{role}' không tồn tại.", field="role")
+        raise BusinessError(_("Vai trò '{role}' không tồn tại.").format(role=role), field="role")
     if unit is not None:
         _check_unit(actor, unit)
     if User.objects.filter(username=username).exists():
-        raise BusinessError(f"Tên đăng nhập '{username}' đã được dùng.", field="username")
+        raise BusinessError(
+            _("Tên đăng nhập '{username}' đã được dùng.").format(username=username),
+            field="username",
+        )
     user = User(
         username=username,
         role=role,

@@ -13,6 +13,8 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from xaso.core.exceptions import BusinessError
@@ -36,7 +38,6 @@ def max_photo_bytes() -> int:
 
 def clean_photo(upload, *, index: int = 1) -> CleanPhoto:
     """``upload``: a file-like object with ``.size`` (or bytes). Raises BusinessError."""
-    label = f"Ảnh thứ {index}"
     size = getattr(upload, "size", None)
     if size is None and isinstance(upload, bytes | bytearray):
         size = len(upload)
@@ -44,7 +45,9 @@ def clean_photo(upload, *, index: int = 1) -> CleanPhoto:
     limit = max_photo_bytes()
     if size is not None and size > limit:
         raise BusinessError(
-            f"{label} quá lớn ({size / 1048576:.0f} MB); mỗi ảnh tối đa {limit // 1048576} MB.",
+            _("Ảnh thứ {index} quá lớn ({size} MB); mỗi ảnh tối đa {limit} MB.").format(
+                index=index, size=f"{size / 1048576:.0f}", limit=limit // 1048576
+            ),
             field="photos",
         )
     try:
@@ -59,7 +62,10 @@ def clean_photo(upload, *, index: int = 1) -> CleanPhoto:
             width, height = image.size
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise BusinessError(
-            f"{label} không phải là ảnh hợp lệ (chỉ nhận ảnh JPEG, PNG, WebP…).", field="photos"
+            _("Ảnh thứ {index} không phải là ảnh hợp lệ (chỉ nhận ảnh JPEG, PNG, WebP…).").format(
+                index=index
+            ),
+            field="photos",
         ) from exc
     return CleanPhoto(f"{secrets.token_hex(12)}.jpg", out.getvalue(), width, height)
 
@@ -67,5 +73,10 @@ def clean_photo(upload, *, index: int = 1) -> CleanPhoto:
 def clean_photos(uploads) -> list[CleanPhoto]:
     uploads = [u for u in uploads or [] if u]
     if len(uploads) > MAX_PHOTOS:
-        raise BusinessError(f"Chỉ được gửi tối đa {MAX_PHOTOS} ảnh.", field="photos")
+        raise BusinessError(
+            ngettext(
+                "Chỉ được gửi tối đa {count} ảnh.", "Chỉ được gửi tối đa {count} ảnh.", MAX_PHOTOS
+            ).format(count=MAX_PHOTOS),
+            field="photos",
+        )
     return [clean_photo(u, index=i) for i, u in enumerate(uploads, start=1)]

@@ -7,6 +7,8 @@ import datetime as dt
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xaso.core import audit
 from xaso.core.choices import AuditAction, UnitLevel
@@ -31,13 +33,13 @@ def reports_for(actor) -> QuerySet[Report]:
 
 
 QUEUES = {
-    "new": "Mới gửi",
-    "overdue": "Quá hạn",
-    "today": "Đến hạn hôm nay",
-    "open": "Đang mở",
-    "mine": "Phòng/ban của tôi",
-    "closed": "Đã đóng",
-    "all": "Tất cả",
+    "new": gettext_lazy("Mới gửi"),
+    "overdue": gettext_lazy("Quá hạn"),
+    "today": gettext_lazy("Đến hạn hôm nay"),
+    "open": gettext_lazy("Đang mở"),
+    "mine": gettext_lazy("Phòng/ban của tôi"),
+    "closed": gettext_lazy("Đã đóng"),
+    "all": gettext_lazy("Tất cả"),
 }
 
 
@@ -112,7 +114,7 @@ def overdue_by_holder(actor, *, now: dt.datetime | None = None) -> list[dict]:
     return [
         {
             "department_id": r["department_id"],
-            "name": r["department__name"] or "Chưa phân công",
+            "name": r["department__name"] or _("Chưa phân công"),
             "count": r["count"],
         }
         for r in rows
@@ -122,7 +124,7 @@ def overdue_by_holder(actor, *, now: dt.datetime | None = None) -> list[dict]:
 def get_report(actor, code: str) -> Report:
     report = reports_for(actor).filter(code=code).first()
     if report is None:
-        raise Http404("Không tìm thấy phản ánh.")
+        raise Http404(_("Không tìm thấy phản ánh."))
     return report
 
 
@@ -144,7 +146,7 @@ def public_report(code: str) -> Report:
         .first()
     )
     if report is None:
-        raise Http404("Không tìm thấy phản ánh với mã này.")
+        raise Http404(_("Không tìm thấy phản ánh với mã này."))
     return report
 
 
@@ -288,10 +290,10 @@ def visible_photo(actor, pk: int) -> ReportPhoto:
     officials whose scope holds the report."""
     photo = ReportPhoto.objects.select_related("report").filter(pk=pk).first()
     if photo is None:
-        raise Http404("Không tìm thấy ảnh.")
+        raise Http404(_("Không tìm thấy ảnh."))
     rejected = photo.report.status == ReportStatus.REJECTED
     if rejected and not Report.objects.for_actor(actor).filter(pk=photo.report_id).exists():
-        raise Http404("Không tìm thấy ảnh.")
+        raise Http404(_("Không tìm thấy ảnh."))
     return photo
 
 

@@ -25,6 +25,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from xaso.core import audit
 from xaso.core.calendar import add_working_hours
@@ -32,6 +35,7 @@ from xaso.core.choices import AuditAction, Role
 from xaso.core.crypto import blind_index
 from xaso.core.events import emit
 from xaso.core.exceptions import BusinessError, NotAllowed, RateLimited
+from xaso.core.i18n import record_language
 from xaso.core.models import AdministrativeUnit, Department, User
 from xaso.core.phones import normalize_phone, phone_error
 from xaso.core.selectors import holidays_between
@@ -79,7 +83,8 @@ def _when(moment: dt.datetime | None) -> str:
 def _actor_label(actor) -> str:
     if actor is not None and getattr(actor, "is_authenticated", False):
         return actor.display_name
-    return "Người dân"
+    with record_language():
+        return _("Người dân")
 
 
 def _event(report, kind, *, actor, before: str, note: str = "", public=True, at=None, dept=None):
@@ -99,14 +104,30 @@ def _event(report, kind, *, actor, before: str, note: str = "", public=True, at=
 
 def _require_scope(actor, report: Report) -> None:
     if not scope_for(actor).allows_group(report.unit_id, report.group_id):
-        raise NotAllowed("Bạn không có quyền với phản ánh này.")
+        raise NotAllowed(_("Bạn không có quyền với phản ánh này."))
 
 
-def _require_status(report: Report, allowed, action: str) -> None:
+def _require_status(report: Report, allowed, action) -> None:
+    """``action``: the verb of the refused step (``ACTIONS``), as in “Không thể {action} …”."""
     if report.status not in allowed:
         raise BusinessError(
-            f"Không thể {action} phản ánh đang ở trạng thái “{report.get_status_display()}”."
+            _("Không thể {action} phản ánh đang ở trạng thái “{status}”.").format(
+                action=action, status=report.get_status_display()
+            )
         )
+
+
+# The steps a report's status may refuse, as verbs of “Không thể … phản ánh …”.
+ACTIONS = {
+    "accept": pgettext_lazy("report action", "tiếp nhận"),
+    "reject": pgettext_lazy("report action", "từ chối"),
+    "merge": pgettext_lazy("report action", "gộp"),
+    "assign": pgettext_lazy("report action", "chuyển xử lý"),
+    "start": pgettext_lazy("report action", "bắt đầu xử lý"),
+    "resolve": pgettext_lazy("report action", "trả lời"),
+    "rate": pgettext_lazy("report action", "đánh giá"),
+    "reopen": pgettext_lazy("report action", "mở lại"),
+}
 
 
 def _transition(actor, report: Report, *, action: str, event: EventKind, **audit_changes):
@@ -142,30 +163,36 @@ def client_hash(ip: str | None) -> str:
 # Filing
 
 
-def _clean_text(value: str | None, *, label: str, limit: int) -> str:
+def _clean_text(value: str | None, *, label: str, limit: int, field: str | None = None) -> str:
+    """``label``: the field's name as the message starts with it (translated by the caller)."""
     value = (value or "").replace("\r\n", "\n").strip()
     if len(value) > limit:
         raise BusinessError(
-            f"{label} quá dài ({len(value):,} ký tự); tối đa {limit:,} ký tự.".replace(",", "."),
-            field="description" if label == "Nội dung" else None,
+            _("{label} quá dài ({length} ký tự); tối đa {limit} ký tự.").format(
+                label=label,
+                length=number_format(len(value), force_grouping=True),
+                limit=number_format(limit, force_grouping=True),
+            ),
+            field=field,
         )
     return value
 
 
 def _check_location(unit, latitude, longitude, address: str) -> None:
     if (latitude is None) != (longitude is None):
-        raise BusinessError("Cần cả vĩ độ và kinh độ của địa điểm.", field="latitude")
+        raise BusinessError(_("Cần cả vĩ độ và kinh độ của địa điểm."), field="latitude")
     if latitude is None and not address:
         raise BusinessError(
-            "Hãy cho biết địa điểm: chọn trên bản đồ, dùng vị trí hiện tại hoặc ghi địa chỉ.",
+            _("Hãy cho biết địa điểm: chọn trên bản đồ, dùng vị trí hiện tại hoặc ghi địa chỉ."),
             field="address",
         )
     if latitude is not None:
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            raise BusinessError("Toạ độ không hợp lệ.", field="latitude")
+            raise BusinessError(_("Toạ độ không hợp lệ."), field="latitude")
         if not geo.in_commune(unit.id, latitude, longitude):
             raise BusinessError(
-                f"Địa điểm đã chọn nằm ngoài địa bàn {unit.name}.", field="latitude"
+                _("Địa điểm đã chọn nằm ngoài địa bàn {unit}.").format(unit=unit.name),
+                field="latitude",
             )
 
 
@@ -182,7 +209,9 @@ def clean_attributes(category: Category, raw: dict | None) -> dict:
         if not values:
             if attribute.required:
                 raise BusinessError(
-                    f"Thiếu thông tin bắt buộc: {attribute.description}.",
+                    _("Thiếu thông tin bắt buộc: {question}.").format(
+                        question=attribute.description
+                    ),
                     field=f"attribute[{attribute.code}]",
                 )
             continue
@@ -190,7 +219,9 @@ def clean_attributes(category: Category, raw: dict | None) -> dict:
             unknown = [v for v in values if v not in attribute.value_keys()]
             if unknown or (attribute.datatype == AttributeType.SINGLE and len(values) > 1):
                 raise BusinessError(
-                    f"Giá trị không hợp lệ cho “{attribute.description}”.",
+                    _("Giá trị không hợp lệ cho “{question}”.").format(
+                        question=attribute.description
+                    ),
                     field=f"attribute[{attribute.code}]",
                 )
         elif attribute.datatype == AttributeType.NUMBER:
@@ -198,7 +229,7 @@ def clean_attributes(category: Category, raw: dict | None) -> dict:
                 float(values[0])
             except ValueError as exc:
                 raise BusinessError(
-                    f"“{attribute.description}” phải là một số.",
+                    _("“{question}” phải là một số.").format(question=attribute.description),
                     field=f"attribute[{attribute.code}]",
                 ) from exc
         if attribute.datatype == AttributeType.MULTI:
@@ -217,8 +248,13 @@ def _check_rate_limit(*, ip_hash: str, phone_hash: str, anonymous: bool) -> None
         ).count()
         if recent >= limit:
             raise RateLimited(
-                "Cảm ơn bạn đã gửi nhiều phản ánh. Để công bằng cho mọi người, mỗi thiết bị gửi "
-                f"tối đa {limit} phản ánh trong một giờ; xin vui lòng thử lại sau ít phút."
+                ngettext(
+                    "Cảm ơn bạn đã gửi nhiều phản ánh. Để công bằng cho mọi người, mỗi thiết bị "
+                    "gửi tối đa {limit} phản ánh trong một giờ; xin vui lòng thử lại sau ít phút.",
+                    "Cảm ơn bạn đã gửi nhiều phản ánh. Để công bằng cho mọi người, mỗi thiết bị "
+                    "gửi tối đa {limit} phản ánh trong một giờ; xin vui lòng thử lại sau ít phút.",
+                    limit,
+                ).format(limit=limit)
             )
     if phone_hash:
         limit = _setting("XASO_FEEDBACK_LIMIT_PER_PHONE", 5)
@@ -227,8 +263,13 @@ def _check_rate_limit(*, ip_hash: str, phone_hash: str, anonymous: bool) -> None
         ).count()
         if recent >= limit:
             raise RateLimited(
-                f"Số điện thoại này đã gửi {recent} phản ánh trong 24 giờ qua. Xin vui lòng thử "
-                "lại vào ngày mai, hoặc gọi đường dây nóng của phường nếu việc gấp."
+                ngettext(
+                    "Số điện thoại này đã gửi {count} phản ánh trong 24 giờ qua. Xin vui lòng "
+                    "thử lại vào ngày mai, hoặc gọi đường dây nóng của phường nếu việc gấp.",
+                    "Số điện thoại này đã gửi {count} phản ánh trong 24 giờ qua. Xin vui lòng "
+                    "thử lại vào ngày mai, hoặc gọi đường dây nóng của phường nếu việc gấp.",
+                    recent,
+                ).format(count=recent)
             )
 
 
@@ -261,22 +302,28 @@ def submit_report(
     anonymous = not getattr(actor, "is_authenticated", False)
     unit = category.unit
     if not category.active:
-        raise BusinessError("Lĩnh vực này không còn nhận phản ánh.", field="category")
+        raise BusinessError(_("Lĩnh vực này không còn nhận phản ánh."), field="category")
     if channel in (Channel.HOTLINE, Channel.GROUP):
         allowed = permissions.can_triage(actor) or (
             channel == Channel.GROUP and getattr(actor, "role", None) == Role.GROUP_LEADER
         )
         scope = scope_for(actor)
         if anonymous or not allowed or not (scope.everything or unit.id in scope.unit_ids):
-            raise NotAllowed("Bạn không được nhập phản ánh thay người dân cho xã/phường này.")
-    description = _clean_text(description, label="Nội dung", limit=MAX_DESCRIPTION)
+            raise NotAllowed(_("Bạn không được nhập phản ánh thay người dân cho xã/phường này."))
+    description = _clean_text(
+        description,
+        label=pgettext("field", "Nội dung"),
+        limit=MAX_DESCRIPTION,
+        field="description",
+    )
     if channel != Channel.OPEN311 and len(description) < MIN_DESCRIPTION:
         raise BusinessError(
-            f"Hãy mô tả sự việc (ít nhất {MIN_DESCRIPTION} ký tự).", field="description"
+            _("Hãy mô tả sự việc (ít nhất %(count)d ký tự).") % {"count": MIN_DESCRIPTION},
+            field="description",
         )
-    address = _clean_text(address, label="Địa điểm", limit=300)
-    reporter_name = _clean_text(reporter_name, label="Họ tên", limit=120)
-    reporter_email = _clean_text(reporter_email, label="Thư điện tử", limit=200)
+    address = _clean_text(address, label=pgettext("field", "Địa điểm"), limit=300)
+    reporter_name = _clean_text(reporter_name, label=pgettext("field", "Họ tên"), limit=120)
+    reporter_email = _clean_text(reporter_email, label=pgettext("field", "Thư điện tử"), limit=200)
     phone = normalize_phone(reporter_phone) if (reporter_phone or "").strip() else ""
     if phone and phone_error(phone):
         raise BusinessError(phone_error(phone), field="reporter_phone")
@@ -363,14 +410,14 @@ def _save_photos(report: Report, photos: list[CleanPhoto], kind: str) -> list[st
 def _officials_only(actor, report: Report) -> None:
     _require_scope(actor, report)
     if not permissions.can_triage(actor):
-        raise NotAllowed("Chỉ lãnh đạo, công chức của phường được tiếp nhận và phân công.")
+        raise NotAllowed(_("Chỉ lãnh đạo, công chức của phường được tiếp nhận và phân công."))
 
 
 @transaction.atomic
 def accept_report(actor, *, report: Report) -> Report:
     _officials_only(actor, report)
     report = _locked(report)
-    _require_status(report, [S.NEW], "tiếp nhận")
+    _require_status(report, [S.NEW], ACTIONS["accept"])
     before, now = report.status, timezone.now()
     report.status, report.accepted_at, report.updated_at = S.ACCEPTED, now, now
     report.save(update_fields=["status", "accepted_at", "updated_at"])
@@ -382,11 +429,13 @@ def accept_report(actor, *, report: Report) -> Report:
 @transaction.atomic
 def reject_report(actor, *, report: Report, reason: str) -> Report:
     _officials_only(actor, report)
-    reason = _clean_text(reason, label="Lý do", limit=2000)
+    reason = _clean_text(reason, label=pgettext("field", "Lý do"), limit=2000, field="reason")
     if len(reason) < 5:
-        raise BusinessError("Hãy ghi lý do không tiếp nhận để người dân được biết.", field="reason")
+        raise BusinessError(
+            _("Hãy ghi lý do không tiếp nhận để người dân được biết."), field="reason"
+        )
     report = _locked(report)
-    _require_status(report, [S.NEW, S.ACCEPTED], "từ chối")
+    _require_status(report, [S.NEW, S.ACCEPTED], ACTIONS["reject"])
     before, now = report.status, timezone.now()
     report.status, report.rejection_reason = S.REJECTED, reason
     report.closed_at = report.updated_at = now
@@ -406,16 +455,19 @@ def merge_report(actor, *, report: Report, into: Report) -> Report:
         into = into.duplicate_of
         seen.add(into.pk)
     if into.pk == report.pk:
-        raise BusinessError("Không thể gộp một phản ánh vào chính nó.", field="into")
+        raise BusinessError(_("Không thể gộp một phản ánh vào chính nó."), field="into")
     if into.unit_id != report.unit_id:
-        raise BusinessError("Chỉ gộp được phản ánh trong cùng xã/phường.", field="into")
+        raise BusinessError(_("Chỉ gộp được phản ánh trong cùng xã/phường."), field="into")
     report = _locked(report)
-    _require_status(report, [S.NEW, S.ACCEPTED, S.ASSIGNED], "gộp")
+    _require_status(report, [S.NEW, S.ACCEPTED, S.ASSIGNED], ACTIONS["merge"])
     before, now = report.status, timezone.now()
     report.status, report.duplicate_of = S.DUPLICATE, into
     report.closed_at = report.updated_at = now
     report.save(update_fields=["status", "duplicate_of", "closed_at", "updated_at"])
-    note = f"Trùng với phản ánh {into.code}; kết quả xử lý sẽ được cập nhật ở phản ánh đó."
+    with record_language():  # the citizen reads it on the public timeline
+        note = _("Trùng với phản ánh {code}; kết quả xử lý sẽ được cập nhật ở phản ánh đó.").format(
+            code=into.code
+        )
     _event(report, EventKind.MERGED, actor=actor, before=before, note=note, at=now)
     _transition(actor, report, action="merge", event=EventKind.MERGED, into=into.code)
     return report
@@ -425,14 +477,14 @@ def merge_report(actor, *, report: Report, into: Report) -> Report:
 def assign_report(actor, *, report: Report, department: Department, note: str = "") -> Report:
     _officials_only(actor, report)
     if department.unit_id != report.unit_id:
-        raise BusinessError("Phòng/ban không thuộc xã/phường của phản ánh.", field="department")
+        raise BusinessError(_("Phòng/ban không thuộc xã/phường của phản ánh."), field="department")
     report = _locked(report)
-    _require_status(report, [S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS], "chuyển xử lý")
+    _require_status(report, [S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS], ACTIONS["assign"])
     before, now = report.status, timezone.now()
     report.status, report.department = S.ASSIGNED, department
     report.assigned_at = report.updated_at = now
     report.save(update_fields=["status", "department", "assigned_at", "updated_at"])
-    note = _clean_text(note, label="Ghi chú", limit=2000)
+    note = _clean_text(note, label=pgettext("field", "Ghi chú"), limit=2000, field="note")
     _event(
         report, EventKind.ASSIGNED, actor=actor, before=before, note=note, at=now, dept=department
     )
@@ -440,10 +492,17 @@ def assign_report(actor, *, report: Report, department: Department, note: str = 
         actor, report, action="assign", event=EventKind.ASSIGNED, department=department.code
     )
     staff = list(User.objects.filter(department=department, is_active=True))
+    with record_language():
+        title = _("Phản ánh {code} được chuyển cho {department}").format(
+            code=report.code, department=department.name
+        )
+        body = _("{category}: hạn xử lý {due}.").format(
+            category=report.category.name, due=_when(report.due_at)
+        )
     notify(
         [department.head, *staff],
-        title=f"Phản ánh {report.code} được chuyển cho {department.name}",
-        body=f"{report.category.name}: hạn xử lý {_when(report.due_at)}.",
+        title=title,
+        body=body,
         url=f"/phan-anh/quan-ly/{report.code}/",
         unit_id=report.unit_id,
     )
@@ -454,9 +513,9 @@ def assign_report(actor, *, report: Report, department: Department, note: str = 
 def start_report(actor, *, report: Report) -> Report:
     _require_scope(actor, report)
     if not permissions.can_work(actor, report):
-        raise NotAllowed("Phản ánh này không được giao cho phòng/ban của bạn.")
+        raise NotAllowed(_("Phản ánh này không được giao cho phòng/ban của bạn."))
     report = _locked(report)
-    _require_status(report, [S.ASSIGNED], "bắt đầu xử lý")
+    _require_status(report, [S.ASSIGNED], ACTIONS["start"])
     before, now = report.status, timezone.now()
     report.status, report.updated_at = S.IN_PROGRESS, now
     report.save(update_fields=["status", "updated_at"])
@@ -468,18 +527,23 @@ def start_report(actor, *, report: Report) -> Report:
 def resolve_report(actor, *, report: Report, answer: str, photos=()) -> Report:
     _require_scope(actor, report)
     if not permissions.can_work(actor, report):
-        raise NotAllowed("Phản ánh này không được giao cho phòng/ban của bạn.")
-    answer = _clean_text(answer, label="Nội dung trả lời", limit=MAX_DESCRIPTION)
+        raise NotAllowed(_("Phản ánh này không được giao cho phòng/ban của bạn."))
+    answer = _clean_text(
+        answer, label=pgettext("field", "Nội dung trả lời"), limit=MAX_DESCRIPTION, field="answer"
+    )
     if len(answer) < MIN_DESCRIPTION:
         raise BusinessError(
-            "Hãy ghi nội dung trả lời công khai cho người dân (ít nhất 10 ký tự).", field="answer"
+            _("Hãy ghi nội dung trả lời công khai cho người dân (ít nhất {count} ký tự).").format(
+                count=MIN_DESCRIPTION
+            ),
+            field="answer",
         )
     clean = clean_photos(photos)
     written: list[str] = []
     try:
         with transaction.atomic():
             report = _locked(report)
-            _require_status(report, [S.ASSIGNED, S.IN_PROGRESS], "trả lời")
+            _require_status(report, [S.ASSIGNED, S.IN_PROGRESS], ACTIONS["resolve"])
             before, now = report.status, timezone.now()
             report.status, report.answer = S.RESOLVED, answer
             report.resolved_at = report.closed_at = report.updated_at = now
@@ -528,8 +592,10 @@ def citizen_may_act(report: Report, *, access_key: str = "", phone: str = "") ->
 def _require_citizen(report: Report, access_key: str, phone: str) -> None:
     if not citizen_may_act(report, access_key=access_key, phone=phone):
         raise NotAllowed(
-            "Chỉ người đã gửi phản ánh mới đánh giá hoặc mở lại được: hãy mở đường dẫn theo dõi "
-            "đã nhận khi gửi, hoặc nhập số điện thoại đã khai."
+            _(
+                "Chỉ người đã gửi phản ánh mới đánh giá hoặc mở lại được: hãy mở đường dẫn theo "
+                "dõi đã nhận khi gửi, hoặc nhập số điện thoại đã khai."
+            )
         )
 
 
@@ -539,16 +605,16 @@ def rate_report(
 ) -> Report:
     _require_citizen(report, access_key, phone)
     report = _locked(report)
-    _require_status(report, [S.RESOLVED], "đánh giá")
+    _require_status(report, [S.RESOLVED], ACTIONS["rate"])
     if report.rating is not None:
-        raise BusinessError("Phản ánh này đã được đánh giá; mỗi phản ánh chỉ đánh giá một lần.")
+        raise BusinessError(_("Phản ánh này đã được đánh giá; mỗi phản ánh chỉ đánh giá một lần."))
     try:
         rating = int(rating)
     except (TypeError, ValueError):
         rating = 0
     if not 1 <= rating <= 5:
-        raise BusinessError("Hãy chọn từ 1 đến 5 sao.", field="rating")
-    comment = _clean_text(comment, label="Nhận xét", limit=1000)
+        raise BusinessError(_("Hãy chọn từ 1 đến 5 sao."), field="rating")
+    comment = _clean_text(comment, label=pgettext("field", "Nhận xét"), limit=1000)
     now = timezone.now()
     report.rating, report.rating_comment, report.rated_at = rating, comment, now
     report.updated_at = now
@@ -562,16 +628,21 @@ def rate_report(
 def reopen_report(*, report: Report, reason: str, access_key: str = "", phone: str = "") -> Report:
     _require_citizen(report, access_key, phone)
     report = _locked(report)
-    _require_status(report, [S.RESOLVED], "mở lại")
+    _require_status(report, [S.RESOLVED], ACTIONS["reopen"])
     now = timezone.now()
     if report.resolved_at and now - report.resolved_at > dt.timedelta(days=REOPEN_DAYS):
         raise BusinessError(
-            f"Đã quá {REOPEN_DAYS} ngày kể từ khi trả lời nên không mở lại được; "
-            "xin gửi một phản ánh mới."
+            ngettext(
+                "Đã quá {days} ngày kể từ khi trả lời nên không mở lại được; xin gửi một phản "
+                "ánh mới.",
+                "Đã quá {days} ngày kể từ khi trả lời nên không mở lại được; xin gửi một phản "
+                "ánh mới.",
+                REOPEN_DAYS,
+            ).format(days=REOPEN_DAYS)
         )
-    reason = _clean_text(reason, label="Lý do", limit=2000)
+    reason = _clean_text(reason, label=pgettext("field", "Lý do"), limit=2000, field="reason")
     if len(reason) < 5:
-        raise BusinessError("Hãy cho biết vì sao sự việc chưa được giải quyết.", field="reason")
+        raise BusinessError(_("Hãy cho biết vì sao sự việc chưa được giải quyết."), field="reason")
     before = report.status
     report.status = S.ASSIGNED if report.department_id else S.ACCEPTED
     report.reopen_count += 1
@@ -616,16 +687,21 @@ def _escalate_one(report_id: int, now: dt.datetime) -> bool:
         return False
     report.escalated_at = now
     report.save(update_fields=["escalated_at"])
-    holder = report.department.name if report.department else "bộ phận tiếp nhận"
-    late = now - report.due_at
-    hours = late.total_seconds() / 3600
-    note = f"Quá hạn {hours:.0f} giờ; đang do {holder} xử lý."
+    hours = round((now - report.due_at).total_seconds() / 3600)
+    with record_language():
+        holder = report.department.name if report.department else _("bộ phận tiếp nhận")
+        note = ngettext(
+            "Quá hạn {hours} giờ; đang do {holder} xử lý.",
+            "Quá hạn {hours} giờ; đang do {holder} xử lý.",
+            hours,
+        ).format(hours=hours, holder=holder)
+        title = _("Phản ánh {code} quá hạn").format(code=report.code)
     _event(report, EventKind.ESCALATED, actor=None, before=report.status, note=note, public=False)
     leaders = User.objects.filter(unit_id=report.unit_id, role=Role.COMMUNE_LEADER, is_active=True)
     recipients = [report.department.head if report.department else None, *leaders]
     notify(
         recipients,
-        title=f"Phản ánh {report.code} quá hạn",
+        title=title,
         body=f"{report.category.name} — {note}",
         url=f"/phan-anh/quan-ly/{report.code}/",
         unit_id=report.unit_id,
@@ -654,11 +730,11 @@ def create_category(
     order: int = 0,
 ) -> Category:
     if not permissions.can_triage(actor) and not getattr(actor, "is_superuser", False):
-        raise NotAllowed("Bạn không được tạo lĩnh vực phản ánh.")
+        raise NotAllowed(_("Bạn không được tạo lĩnh vực phản ánh."))
     if not scope_for(actor).allows_unit(unit.id):
-        raise NotAllowed("Bạn không được tạo lĩnh vực cho xã/phường này.")
+        raise NotAllowed(_("Bạn không được tạo lĩnh vực cho xã/phường này."))
     if Category.objects.filter(unit=unit, code=code).exists():
-        raise BusinessError(f"Mã lĩnh vực “{code}” đã có.", field="code")
+        raise BusinessError(_("Mã lĩnh vực “{code}” đã có.").format(code=code), field="code")
     category = Category.objects.create(
         unit=unit,
         code=code,
@@ -686,7 +762,7 @@ def create_open311_client(
     is stored."""
     name = (name or "").strip()
     if not name:
-        raise BusinessError("Hãy đặt tên cho ứng dụng.", field="name")
+        raise BusinessError(_("Hãy đặt tên cho ứng dụng."), field="name")
     key = KEY_PREFIX + secrets.token_urlsafe(24)
     client = Open311Client.objects.create(
         name=name[:120], unit=unit, prefix=key[:10], digest=_key_digest(key)
@@ -733,7 +809,7 @@ def install_default_categories(actor, *, unit: AdministrativeUnit) -> int:
     if actor is not None and not (
         getattr(actor, "is_superuser", False) or permissions.can_triage(actor)
     ):
-        raise NotAllowed("Bạn không được cài đặt lĩnh vực phản ánh.")
+        raise NotAllowed(_("Bạn không được cài đặt lĩnh vực phản ánh."))
     departments = {d.code: d for d in Department.objects.filter(unit=unit)}
     existing = set(Category.objects.filter(unit=unit).values_list("code", flat=True))
     created = 0

@@ -37,10 +37,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from xaso.core.calendar import DAY_END
 from xaso.core.text import fold, normalize
 from xaso.publicservices.choices import Channel, DossierResult, OnlineLevel, Satisfaction
+from xaso.publicservices.labels import number
 
 MAX_ROWS = 200_000
 MAX_ERRORS = 5_000
@@ -296,6 +299,17 @@ for _choices, _table in (
         _table.setdefault(_header_name(_value), _value)
 YES = {"co", "x", "1", "true", "yes", "da", "dung", "c"}
 NO = {"", "khong", "0", "false", "no", "chua", "k"}
+# What a cell outside its column's words gets told; ``{value}``: the cell's text.
+CHANNEL_ERROR = gettext_lazy("“{value}”: kênh nộp phải là Trực tiếp, Trực tuyến hoặc Bưu chính.")
+RESULT_ERROR = gettext_lazy(
+    "“{value}”: kết quả phải là Đã giải quyết, Từ chối, Rút hồ sơ hoặc Đang giải quyết."
+)
+SATISFACTION_ERROR = gettext_lazy(
+    "“{value}”: đánh giá phải là Hài lòng, Bình thường hoặc Không hài lòng."
+)
+ONLINE_LEVEL_ERROR = gettext_lazy(
+    "“{value}”: mức độ trực tuyến phải là Toàn trình, Một phần hoặc Trực tiếp."
+)
 
 
 # --- Results -----------------------------------------------------------------------------------
@@ -362,10 +376,10 @@ def read_sheets(source: Path | BinaryIO, name: str = "") -> list[tuple[str, list
     ``source`` is a path or an open binary file (an upload); ``name`` gives its type then."""
     suffix = Path(name or getattr(source, "name", "") or str(source)).suffix.lower()
     if suffix not in SUFFIXES:
-        raise UnreadableFile("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+        raise UnreadableFile(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
     data = source.read_bytes() if isinstance(source, Path) else source.read()
     if not data:
-        raise UnreadableFile("Tệp rỗng.")
+        raise UnreadableFile(_("Tệp rỗng."))
     if suffix == ".csv":
         return [("CSV", _read_csv(data))]
     return _read_workbook(data)
@@ -382,7 +396,7 @@ def _read_workbook(data: bytes) -> list[tuple[str, list[list]]]:
         ]
     except Exception as error:  # calamine raises several types for damaged files
         raise UnreadableFile(
-            "Tệp bị hỏng hoặc không phải tệp Excel hợp lệ; hãy lưu lại dưới dạng .xlsx."
+            _("Tệp bị hỏng hoặc không phải tệp Excel hợp lệ; hãy lưu lại dưới dạng .xlsx.")
         ) from error
 
 
@@ -390,7 +404,7 @@ def _read_csv(data: bytes) -> list[list]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UnreadableFile("Tệp CSV phải được lưu với bảng mã UTF-8.") from error
+        raise UnreadableFile(_("Tệp CSV phải được lưu với bảng mã UTF-8.")) from error
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -422,16 +436,22 @@ def _find_table(sheets) -> tuple[str, int, dict[str, int], list[str], list[list]
         return RowError(
             1,
             "",
-            f"Không tìm thấy bảng hồ sơ trong tệp (trang tính: {sheet_names}): cần một dòng tiêu "
-            "đề có các cột Mã hồ sơ, Thủ tục, Ngày tiếp nhận, Kênh nộp, Hạn trả kết quả, Ngày có "
-            "kết quả, Kết quả, Đánh giá của người dân. Hãy dùng mẫu nhập hồ sơ.",
+            _(
+                "Không tìm thấy bảng hồ sơ trong tệp (trang tính: {sheets}): cần một dòng tiêu đề "
+                "có các cột Mã hồ sơ, Thủ tục, Ngày tiếp nhận, Kênh nộp, Hạn trả kết quả, Ngày có "
+                "kết quả, Kết quả, Đánh giá của người dân. Hãy dùng mẫu nhập hồ sơ."
+            ).format(sheets=sheet_names),
         )
     _found, name, index, positions = best
     missing = [c.label for c in COLUMNS if c.required and c.key not in positions]
     return RowError(
         index + 1,
         ", ".join(missing),
-        f"Trang tính “{name}” thiếu cột bắt buộc: {', '.join(missing)}.",
+        ngettext(
+            "Trang tính “{sheet}” thiếu cột bắt buộc: {columns}.",
+            "Trang tính “{sheet}” thiếu cột bắt buộc: {columns}.",
+            len(missing),
+        ).format(sheet=name, columns=", ".join(missing)),
     )
 
 
@@ -571,11 +591,12 @@ def parse(
     result = ParseResult(sheet=sheet, columns=set(positions), ignored=ignored)
     result.total_rows = len(data)
     if not data:
-        raise UnreadableFile("Tệp chỉ có dòng tiêu đề, không có hồ sơ nào.")
+        raise UnreadableFile(_("Tệp chỉ có dòng tiêu đề, không có hồ sơ nào."))
     if len(data) > MAX_ROWS:
         raise UnreadableFile(
-            f"Tệp có {len(data):,} dòng, vượt giới hạn {MAX_ROWS:,} dòng một lần nhập; "
-            "hãy chia nhỏ tệp.".replace(",", ".")
+            _(
+                "Tệp có {rows} dòng, vượt giới hạn {limit} dòng một lần nhập; hãy chia nhỏ tệp."
+            ).format(rows=number(len(data)), limit=number(MAX_ROWS))
         )
     _RowChecker(result, positions, lookups, header_index + 2).run(data, progress)
     return result
@@ -597,14 +618,15 @@ class _RowChecker:
             return
         self.result.errors.append(RowError(row, BY_KEY[key].label if key else "", message))
 
-    def _mapped(self, row: int, key: str, cell, table: dict, message: str):
+    def _mapped(self, row: int, key: str, cell, table: dict, message):
+        """``message``: told when the cell is none of ``table``'s words (``{value}``: the cell)."""
         text = _text(cell)
         cached = self.cache.get((key, text))
         if cached is None:
             cached = table.get(_header_name(text), False) if text else table.get("", False)
             self.cache[key, text] = cached
         if cached is False:
-            self.fail(row, key, message.format(text))
+            self.fail(row, key, str(message).format(value=text))
             return None
         return cached
 
@@ -616,11 +638,15 @@ class _RowChecker:
             self.fail(
                 row,
                 key,
-                f"“{_text(cell)}” không phải ngày giờ hợp lệ (dd/mm/yyyy hh:mm).",
+                _("“{value}” không phải ngày giờ hợp lệ (dd/mm/yyyy hh:mm).").format(
+                    value=_text(cell)
+                ),
             )
             return None, False
         if moment is not None and moment.year < 2000:
-            self.fail(row, key, f"Năm {moment.year} không hợp lệ (trước năm 2000).")
+            self.fail(
+                row, key, _("Năm {year} không hợp lệ (trước năm 2000).").format(year=moment.year)
+            )
             return None, False
         return moment, True
 
@@ -634,7 +660,9 @@ class _RowChecker:
             if isinstance(cell, str):
                 self.answers[cell] = answer
         if answer == "?":
-            self.fail(row, key, f"“{_text(cell)}”: chỉ ghi “Có” hoặc “Không”.")
+            self.fail(
+                row, key, _("“{value}”: chỉ ghi “Có” hoặc “Không”.").format(value=_text(cell))
+            )
             return None
         return answer
 
@@ -658,18 +686,22 @@ class _RowChecker:
         lookups = self.lookups
         code = _text(cell["code"])
         if not code:
-            self.fail(number, "code", "Không được để trống.")
+            self.fail(number, "code", _("Không được để trống."))
         elif len(code) > 60:
-            self.fail(number, "code", "Mã hồ sơ dài quá 60 ký tự.")
+            self.fail(number, "code", _("Mã hồ sơ dài quá {count} ký tự.").format(count=60))
         elif code in self.seen:
-            self.fail(number, "code", f"Mã hồ sơ “{code}” trùng với dòng {self.seen[code]}.")
+            self.fail(
+                number,
+                "code",
+                _("Mã hồ sơ “{code}” trùng với dòng {row}.").format(code=code, row=self.seen[code]),
+            )
         else:
             self.seen[code] = number
 
         procedure_text = _text(cell["procedure"])
         procedure_id = None
         if not procedure_text:
-            self.fail(number, "procedure", "Không được để trống.")
+            self.fail(number, "procedure", _("Không được để trống."))
         else:
             procedure_id = lookups.procedures.get(procedure_text) or lookups.procedures.get(
                 fold(procedure_text)
@@ -678,53 +710,59 @@ class _RowChecker:
                 self.fail(
                     number,
                     "procedure",
-                    f"Không có thủ tục “{procedure_text}” trong danh mục (ghi mã thủ tục, mã "
-                    "trên CSDL quốc gia hoặc đúng tên thủ tục).",
+                    _(
+                        "Không có thủ tục “{procedure}” trong danh mục (ghi mã thủ tục, mã trên "
+                        "CSDL quốc gia hoặc đúng tên thủ tục)."
+                    ).format(procedure=procedure_text),
                 )
 
         received, ok = self._moment(number, "received_at", cell["received_at"])
         if ok and received is None:
-            self.fail(number, "received_at", "Không được để trống.")
+            self.fail(number, "received_at", _("Không được để trống."))
         elif received is not None and received > self.latest:
-            self.fail(number, "received_at", "Ngày tiếp nhận ở tương lai.")
+            self.fail(number, "received_at", _("Ngày tiếp nhận ở tương lai."))
 
         channel = None
         if not _text(cell["channel"]):
-            self.fail(number, "channel", "Không được để trống.")
+            self.fail(number, "channel", _("Không được để trống."))
         else:
             channel = self._mapped(
                 number,
                 "channel",
                 cell["channel"],
                 CHANNELS,
-                "“{}”: kênh nộp phải là Trực tiếp, Trực tuyến hoặc Bưu chính.",
+                CHANNEL_ERROR,
             )
 
         due, _due_ok = self._moment(number, "due_at", cell["due_at"], end_of_day=True)
         if due is not None and received is not None and due < received:
-            self.fail(number, "due_at", "Hạn trả kết quả trước ngày tiếp nhận.")
+            self.fail(number, "due_at", _("Hạn trả kết quả trước ngày tiếp nhận."))
 
         finished, finished_ok = self._moment(number, "finished_at", cell["finished_at"])
         if finished is not None:
             if received is not None and finished < received:
-                self.fail(number, "finished_at", "Ngày có kết quả trước ngày tiếp nhận.")
+                self.fail(number, "finished_at", _("Ngày có kết quả trước ngày tiếp nhận."))
             elif finished > self.latest:
-                self.fail(number, "finished_at", "Ngày có kết quả ở tương lai.")
+                self.fail(number, "finished_at", _("Ngày có kết quả ở tương lai."))
 
         result = self._mapped(
             number,
             "result",
             cell["result"],
             RESULTS,
-            "“{}”: kết quả phải là Đã giải quyết, Từ chối, Rút hồ sơ hoặc Đang giải quyết.",
+            RESULT_ERROR,
         )
         if result is not None:
             if finished is None and result != DossierResult.PENDING and finished_ok:
-                self.fail(number, "finished_at", "Hồ sơ đã có kết quả nhưng thiếu ngày có kết quả.")
+                self.fail(
+                    number, "finished_at", _("Hồ sơ đã có kết quả nhưng thiếu ngày có kết quả.")
+                )
             elif finished is not None and result == DossierResult.PENDING:
                 if _text(cell["result"]):
                     self.fail(
-                        number, "result", "Hồ sơ có ngày có kết quả thì không thể đang giải quyết."
+                        number,
+                        "result",
+                        _("Hồ sơ có ngày có kết quả thì không thể đang giải quyết."),
                     )
                 else:
                     result = DossierResult.APPROVED
@@ -734,10 +772,10 @@ class _RowChecker:
             "satisfaction",
             cell["satisfaction"],
             SATISFACTIONS,
-            "“{}”: đánh giá phải là Hài lòng, Bình thường hoặc Không hài lòng.",
+            SATISFACTION_ERROR,
         )
         if satisfaction and finished is None and finished_ok:
-            self.fail(number, "satisfaction", "Chỉ hồ sơ đã có kết quả mới có đánh giá.")
+            self.fail(number, "satisfaction", _("Chỉ hồ sơ đã có kết quả mới có đánh giá."))
 
         parsed = {}
         if has("online_level"):
@@ -748,7 +786,7 @@ class _RowChecker:
                     "online_level",
                     text,
                     ONLINE_LEVELS,
-                    "“{}”: mức độ trực tuyến phải là Toàn trình, Một phần hoặc Trực tiếp.",
+                    ONLINE_LEVEL_ERROR,
                 )
                 if text
                 else None
@@ -760,7 +798,9 @@ class _RowChecker:
                 self.fail(
                     number,
                     "fee_vnd",
-                    f"“{_text(cell['fee_vnd'])}”: phí phải là số tiền (đồng), ví dụ 20000.",
+                    _("“{value}”: phí phải là số tiền (đồng), ví dụ 20000.").format(
+                        value=_text(cell["fee_vnd"])
+                    ),
                 )
         for key in ("paid_online", "digitized", "e_result", "reused_data", "used_population_data"):
             if has(key):
@@ -772,7 +812,9 @@ class _RowChecker:
         if has("apology_sent_at"):
             sent, _sent_ok = self._moment(number, "apology_sent_at", cell["apology_sent_at"])
             if sent is not None and received is not None and sent < received:
-                self.fail(number, "apology_sent_at", "Ngày gửi thư xin lỗi trước ngày tiếp nhận.")
+                self.fail(
+                    number, "apology_sent_at", _("Ngày gửi thư xin lỗi trước ngày tiếp nhận.")
+                )
             parsed["apology_sent_at"] = sent
 
         if len(self.result.errors) + self.result.more_errors > errors_before:

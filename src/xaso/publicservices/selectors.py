@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xaso.core.choices import Role
@@ -166,7 +167,7 @@ def get_procedure(code: str) -> Procedure:
     printed sheets keep working; the page says when it no longer applies)."""
     procedure = Procedure.objects.filter(code=code).first()
     if procedure is None:
-        raise Http404("Không tìm thấy thủ tục hành chính.")
+        raise Http404(_("Không tìm thấy thủ tục hành chính."))
     return procedure
 
 
@@ -178,7 +179,7 @@ def procedure_versions(procedure: Procedure) -> QuerySet[ProcedureVersion]:
 def get_procedure_version(procedure: Procedure, version: int) -> ProcedureVersion:
     found = procedure_versions(procedure).filter(version=version).first()
     if found is None:
-        raise Http404("Không có phiên bản này của thủ tục.")
+        raise Http404(_("Không có phiên bản này của thủ tục."))
     return found
 
 
@@ -223,7 +224,7 @@ def get_dossier(user, pk: int) -> Dossier:
         dossiers_for(user).select_related("unit", "procedure", "official").filter(pk=pk).first()
     )
     if dossier is None:
-        raise Http404("Không tìm thấy hồ sơ.")
+        raise Http404(_("Không tìm thấy hồ sơ."))
     return dossier
 
 
@@ -246,7 +247,7 @@ def resolve_units(user, code: str | None) -> tuple[list[int], AdministrativeUnit
     if code:
         chosen = next((u for u in units if u.code == code), None)
         if chosen is None:
-            raise Http404("Không tìm thấy xã/phường.")
+            raise Http404(_("Không tìm thấy xã/phường."))
         return [chosen.id], chosen
     if len(units) == 1:
         return [units[0].id], units[0]

@@ -25,6 +25,8 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xaso.core import audit
 from xaso.core.choices import AuditAction, Role
@@ -45,7 +47,11 @@ class ProcedureInvalid(BusinessError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("Thủ tục chưa hợp lệ: " + "; ".join(p.message for p in problems))
+        super().__init__(
+            _("Thủ tục chưa hợp lệ: {problems}").format(
+                problems="; ".join(p.message for p in problems)
+            )
+        )
 
 
 class CatalogueInvalid(BusinessError):
@@ -54,8 +60,9 @@ class CatalogueInvalid(BusinessError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__(
-            "Danh mục thủ tục hành chính không hợp lệ, chưa lưu gì:\n"
-            + "\n".join(f"- {p}" for p in problems)
+            _("Danh mục thủ tục hành chính không hợp lệ, chưa lưu gì:\n{problems}").format(
+                problems="\n".join(f"- {p}" for p in problems)
+            )
         )
 
 
@@ -69,7 +76,7 @@ def _require_editor(actor) -> None:
     if actor is None:
         return  # the command line and the demo seeder act as the platform
     if not can_edit_catalogue(actor):
-        raise NotAllowed("Bạn không được sửa danh mục thủ tục hành chính.")
+        raise NotAllowed(_("Bạn không được sửa danh mục thủ tục hành chính."))
 
 
 def _columns(data: dict) -> dict:
@@ -162,14 +169,16 @@ def edit_procedure(
     _require_editor(actor)
     note = normalize(note)
     if not note:
-        raise BusinessError("Hãy ghi nội dung thay đổi (ví dụ: theo văn bản nào).", field="note")
+        raise BusinessError(_("Hãy ghi nội dung thay đổi (ví dụ: theo văn bản nào)."), field="note")
     if data.get("code") != procedure.code:
-        raise BusinessError("Không được đổi mã thủ tục.", field="code")
+        raise BusinessError(_("Không được đổi mã thủ tục."), field="code")
     if (data.get("field_code"), data.get("field")) != (
         procedure.data.get("field_code"),
         procedure.data.get("field"),
     ):
-        raise BusinessError("Lĩnh vực của thủ tục chỉ đổi được bằng tệp danh mục.", field="field")
+        raise BusinessError(
+            _("Lĩnh vực của thủ tục chỉ đổi được bằng tệp danh mục."), field="field"
+        )
     problems = procedure_problems(data)
     if problems:
         raise ProcedureInvalid(problems)
@@ -207,7 +216,7 @@ def sync_catalogue(actor=None, *, path: str | Path | None = None, note: str = ""
     Idempotent: a second run changes nothing. Returns counts: created, updated, unchanged."""
     _require_editor(actor)
     entries = _load(path)
-    return _save_all(actor, entries, note or "Cập nhật từ tệp danh mục")
+    return _save_all(actor, entries, note or _("Cập nhật từ tệp danh mục"))
 
 
 @transaction.atomic
@@ -217,9 +226,16 @@ def import_catalogue(actor, *, files: list[tuple[str, bytes]], note: str = "") -
     first; any problem writes nothing. Returns counts: created, updated, unchanged."""
     _require_editor(actor)
     if not files:
-        raise BusinessError("Hãy chọn tệp danh mục (.yaml) để nhập.", field="files")
+        raise BusinessError(_("Hãy chọn tệp danh mục (.yaml) để nhập."), field="files")
     if len(files) > MAX_UPLOAD_FILES:
-        raise BusinessError(f"Mỗi lần nhập tối đa {MAX_UPLOAD_FILES} tệp.", field="files")
+        raise BusinessError(
+            ngettext(
+                "Mỗi lần nhập tối đa {count} tệp.",
+                "Mỗi lần nhập tối đa {count} tệp.",
+                MAX_UPLOAD_FILES,
+            ).format(count=MAX_UPLOAD_FILES),
+            field="files",
+        )
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="xaso-catalogue-") as directory:
         for name, content in files:
@@ -228,7 +244,11 @@ def import_catalogue(actor, *, files: list[tuple[str, bytes]], note: str = "") -
                 continue
             path = Path(directory) / target
             if path.exists():
-                problems.append(f"{name}: lĩnh vực '{path.stem}' có trong hai tệp tải lên")
+                problems.append(
+                    _("{name}: lĩnh vực '{field}' có trong hai tệp tải lên").format(
+                        name=name, field=path.stem
+                    )
+                )
                 continue
             path.write_bytes(content)
         if problems:
@@ -238,7 +258,8 @@ def import_catalogue(actor, *, files: list[tuple[str, bytes]], note: str = "") -
             raise CatalogueInvalid(problems)
         entries = _load(directory)  # the loader's own verdict, should the two ever differ
     names = ", ".join(name for name, _content in files)
-    counts = _save_all(actor, entries, normalize(note) or f"Nhập từ tệp {names}"[:300])
+    note = normalize(note) or _("Nhập từ tệp {names}").format(names=names)[:300]
+    counts = _save_all(actor, entries, note)
     audit.record(
         actor=actor,
         action=AuditAction.IMPORT,
@@ -253,26 +274,28 @@ def _stored_upload_name(name: str, content: bytes, problems: list[str]) -> str |
     """The name the uploaded file is checked under: the loader wants a file named after its
     lĩnh vực, and a browser may have saved ``ho-tich.yaml`` as ``ho-tich (1).yaml``."""
     if not name.lower().endswith(UPLOAD_SUFFIXES):
-        problems.append(f"{name}: cần tệp .yaml theo mẫu danh mục thủ tục")
+        problems.append(_("{name}: cần tệp .yaml theo mẫu danh mục thủ tục").format(name=name))
         return None
     if len(content) > settings.XASO_MAX_UPLOAD_BYTES:
         limit = settings.XASO_MAX_UPLOAD_BYTES // (1024 * 1024)
-        problems.append(f"{name}: tệp lớn quá {limit} MB")
+        problems.append(_("{name}: tệp lớn quá {mb} MB").format(name=name, mb=limit))
         return None
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        problems.append(f"{name}: tệp không phải văn bản UTF-8")
+        problems.append(_("{name}: tệp không phải văn bản UTF-8").format(name=name))
         return None
     try:
         # Anchors and aliases could make a small file expand without limit once read: the
         # catalogue never needs them.
         if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text)):
-            problems.append(f"{name}: tệp danh mục không dùng tham chiếu YAML (*…)")
+            problems.append(
+                _("{name}: tệp danh mục không dùng tham chiếu YAML (*…)").format(name=name)
+            )
             return None
         header = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        problems.append(f"{name}: không đọc được YAML: {error}")
+        problems.append(_("{name}: không đọc được YAML: {error}").format(name=name, error=error))
         return None
     field = header.get("field") if isinstance(header, dict) else None
     code = field.get("code") if isinstance(field, dict) else None
@@ -283,7 +306,7 @@ def _stored_upload_name(name: str, content: bytes, problems: list[str]) -> str |
 
 def seed_catalogue(*, world=None, seed: int = 1, say=print) -> dict:
     """The ``05-procedures`` seeder of ``xaso seed`` / ``make demo``: the shipped catalogue."""
-    counts = sync_catalogue(None, note="Danh mục kèm theo phần mềm")
+    counts = sync_catalogue(None, note=_("Danh mục kèm theo phần mềm"))
     say(
         "  thủ tục hành chính: {created} mới, {updated} cập nhật, {unchanged} giữ nguyên".format(
             **counts

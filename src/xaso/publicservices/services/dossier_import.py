@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from django.db import connections, router, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from xaso.core import audit, bulk
 from xaso.core.choices import AuditAction
@@ -56,6 +57,7 @@ FIELDS = (
     "apology_sent_at",
 )
 DATETIMES = {"received_at", "due_at", "finished_at", "apology_sent_at"}
+NOT_IMPORTER = gettext_lazy("Bạn không được nhập hồ sơ của xã/phường này.")
 
 
 def _datetime_adapter() -> Callable[[dt.datetime], object]:
@@ -97,11 +99,17 @@ class ImportResult:
     def message(self) -> str:
         if self.errors:
             count = len(self.errors) + self.more_errors
-            return f"Không nhập hồ sơ nào: tệp có {count} lỗi."
-        return (
-            f"Đã nhập {self.created + self.updated + self.unchanged} hồ sơ: {self.created} mới, "
-            f"{self.updated} cập nhật, {self.unchanged} không đổi."
-        )
+            return ngettext(
+                "Không nhập hồ sơ nào: tệp có {count} lỗi.",
+                "Không nhập hồ sơ nào: tệp có {count} lỗi.",
+                count,
+            ).format(count=count)
+        total = self.created + self.updated + self.unchanged
+        return ngettext(
+            "Đã nhập {total} hồ sơ: {created} mới, {updated} cập nhật, {unchanged} không đổi.",
+            "Đã nhập {total} hồ sơ: {created} mới, {updated} cập nhật, {unchanged} không đổi.",
+            total,
+        ).format(total=total, created=self.created, updated=self.updated, unchanged=self.unchanged)
 
 
 def _lookups(unit_id: int, now: dt.datetime) -> importing.Lookups:
@@ -138,9 +146,7 @@ def import_dossiers(
     updated, identical ones left alone, so importing the same file again changes nothing.
     Columns the file does not have keep their stored values. ``progress(phase, done, total)``
     reports on the way (the command line's progress line)."""
-    require_role(
-        actor, unit.id, can_import_dossiers, "Bạn không được nhập hồ sơ của xã/phường này."
-    )
+    require_role(actor, unit.id, can_import_dossiers, NOT_IMPORTER)
     now = now or timezone.now()
     source = Path(file) if isinstance(file, str | Path) else file
     file_name = file_name or Path(str(getattr(source, "name", "") or source)).name

@@ -37,12 +37,15 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from xaso.core import audit
 from xaso.core.calendar import DAY_END, HOURS_PER_DAY, add_working_hours, is_working_day
 from xaso.core.choices import AuditAction, Role
 from xaso.core.events import emit
 from xaso.core.exceptions import BusinessError, NotAllowed
+from xaso.core.i18n import record_language
 from xaso.core.models import AdministrativeUnit, Holiday, User
 from xaso.core.services import notify
 from xaso.core.tenancy import scope_for
@@ -70,15 +73,19 @@ LIST_URL = "/dich-vu-cong/ho-so/"
 # --- Who may act -------------------------------------------------------------------------------
 
 
-def require_role(actor, unit_id: int, allowed: Callable[[object], bool], message: str) -> None:
+def require_role(actor, unit_id: int, allowed: Callable[[object], bool], message) -> None:
+    """``message``: the refusal, translated lazily (``gettext_lazy``), shown when refused."""
     if actor is None:
         return  # the command line, tasks and the seeder act as the platform
     if not allowed(actor) or not scope_for(actor).allows_unit(unit_id):
-        raise NotAllowed(message)
+        raise NotAllowed(str(message))
+
+
+NOT_DESK = gettext_lazy("Bạn không được xử lý hồ sơ của xã/phường này.")
 
 
 def _require_desk(actor, unit_id: int) -> None:
-    require_role(actor, unit_id, can_work_dossiers, "Bạn không được xử lý hồ sơ của xã/phường này.")
+    require_role(actor, unit_id, can_work_dossiers, NOT_DESK)
 
 
 # --- Due times ---------------------------------------------------------------------------------
@@ -162,31 +169,46 @@ def notify_apologies(unit_id: int, dossiers: list[tuple[int | None, str]]) -> in
             codes_for[user.pk].append(code)
             users[user.pk] = user
     for pk, codes in codes_for.items():
-        shown = ", ".join(codes[:5]) + (
-            f" và {len(codes) - 5} hồ sơ khác" if len(codes) > 5 else ""
-        )
-        notify(
-            [users[pk]],
-            title=(
-                f"Hồ sơ {codes[0]} trễ hạn: cần gửi thư xin lỗi"
-                if len(codes) == 1
-                else f"{len(codes)} hồ sơ trễ hạn: cần gửi thư xin lỗi"
-            ),
-            body=f"Gửi thư xin lỗi người dân, nêu lý do và hẹn lại ngày trả kết quả: {shown}.",
-            url=f"{LIST_URL}?trang_thai={STATUS_APOLOGY}",
-            unit_id=unit_id,
-        )
+        with record_language():
+            _notify_late(users[pk], codes, unit_id)
     return len(codes_for)
+
+
+def _notify_late(user, codes: list[str], unit_id: int) -> None:
+    shown = ", ".join(codes[:5])
+    if len(codes) > 5:
+        more = len(codes) - 5
+        shown = ngettext(
+            "{codes} và {count} hồ sơ khác", "{codes} và {count} hồ sơ khác", more
+        ).format(codes=shown, count=more)
+    notify(
+        [user],
+        title=(
+            _("Hồ sơ {code} trễ hạn: cần gửi thư xin lỗi").format(code=codes[0])
+            if len(codes) == 1
+            else ngettext(
+                "{count} hồ sơ trễ hạn: cần gửi thư xin lỗi",
+                "{count} hồ sơ trễ hạn: cần gửi thư xin lỗi",
+                len(codes),
+            ).format(count=len(codes))
+        ),
+        body=_(
+            "Gửi thư xin lỗi người dân, nêu lý do và hẹn lại ngày trả kết quả: {dossiers}."
+        ).format(dossiers=shown),
+        url=f"{LIST_URL}?trang_thai={STATUS_APOLOGY}",
+        unit_id=unit_id,
+    )
 
 
 # --- The desk ----------------------------------------------------------------------------------
 
 
 def _check_moment(value: dt.datetime, name: str, field: str) -> dt.datetime:
+    """``name``: the moment's name as the message starts with it (translated by the caller)."""
     if value is None or timezone.is_naive(value):
-        raise BusinessError(f"{name} phải có ngày và giờ.", field=field)
+        raise BusinessError(_("{name} phải có ngày và giờ.").format(name=name), field=field)
     if value > timezone.now() + CLOCK_SKEW:
-        raise BusinessError(f"{name} không được ở tương lai.", field=field)
+        raise BusinessError(_("{name} không được ở tương lai.").format(name=name), field=field)
     return value
 
 
@@ -218,34 +240,43 @@ def record_dossier(
     _require_desk(actor, unit.id)
     code = normalize(code)
     if not code:
-        raise BusinessError("Hãy ghi mã hồ sơ.", field="code")
+        raise BusinessError(_("Hãy ghi mã hồ sơ."), field="code")
     if len(code) > 60:
-        raise BusinessError("Mã hồ sơ dài quá 60 ký tự.", field="code")
+        raise BusinessError(_("Mã hồ sơ dài quá {count} ký tự.").format(count=60), field="code")
     if Dossier.objects.filter(unit=unit, code=code).exists():
-        raise BusinessError(f"Mã hồ sơ “{code}” đã có trong {unit.name}.", field="code")
+        raise BusinessError(
+            _("Mã hồ sơ “{code}” đã có trong {unit}.").format(code=code, unit=unit.name),
+            field="code",
+        )
     if not procedure.active:
-        raise BusinessError(f"Thủ tục “{procedure.name}” đã ngừng áp dụng.", field="procedure")
+        raise BusinessError(
+            _("Thủ tục “{procedure}” đã ngừng áp dụng.").format(procedure=procedure.name),
+            field="procedure",
+        )
     if channel not in Channel.values:
-        raise BusinessError("Kênh nộp không hợp lệ.", field="channel")
-    _check_moment(received_at, "Ngày tiếp nhận", "received_at")
+        raise BusinessError(_("Kênh nộp không hợp lệ."), field="channel")
+    _check_moment(received_at, pgettext("moment", "Ngày tiếp nhận"), "received_at")
     if channel == Channel.ONLINE and procedure.online_level == OnlineLevel.NONE:
         raise BusinessError(
-            f"Thủ tục “{procedure.name}” không cung cấp dịch vụ trực tuyến.", field="channel"
+            _("Thủ tục “{procedure}” không cung cấp dịch vụ trực tuyến.").format(
+                procedure=procedure.name
+            ),
+            field="channel",
         )
     if online_level is None:
         online_level = procedure.online_level if channel == Channel.ONLINE else OnlineLevel.NONE
     elif online_level not in OnlineLevel.values:
-        raise BusinessError("Mức độ trực tuyến không hợp lệ.", field="online_level")
+        raise BusinessError(_("Mức độ trực tuyến không hợp lệ."), field="online_level")
     if due_at is None:
         due_at = due_time_for(procedure, received_at)
     elif due_at < received_at:
-        raise BusinessError("Hạn trả kết quả trước ngày tiếp nhận.", field="due_at")
+        raise BusinessError(_("Hạn trả kết quả trước ngày tiếp nhận."), field="due_at")
     if fee_vnd is None:
         fee_vnd = procedure.fee_vnd or 0
     if fee_vnd < 0:
-        raise BusinessError("Phí, lệ phí không được âm.", field="fee_vnd")
+        raise BusinessError(_("Phí, lệ phí không được âm."), field="fee_vnd")
     if official is not None and official.unit_id != unit.id:
-        raise BusinessError("Cán bộ xử lý phải thuộc xã/phường này.", field="official")
+        raise BusinessError(_("Cán bộ xử lý phải thuộc xã/phường này."), field="official")
     now = timezone.now()
     dossier = Dossier.objects.create(
         unit=unit,
@@ -296,12 +327,14 @@ def finish_dossier(
     _require_desk(actor, dossier.unit_id)
     dossier = _locked(dossier)
     if dossier.finished_at is not None:
-        raise BusinessError(f"Hồ sơ {dossier.code} đã có kết quả.", field="result")
+        raise BusinessError(
+            _("Hồ sơ {code} đã có kết quả.").format(code=dossier.code), field="result"
+        )
     if result not in (DossierResult.APPROVED, DossierResult.REFUSED, DossierResult.WITHDRAWN):
-        raise BusinessError("Hãy chọn kết quả giải quyết.", field="result")
-    _check_moment(finished_at, "Ngày có kết quả", "finished_at")
+        raise BusinessError(_("Hãy chọn kết quả giải quyết."), field="result")
+    _check_moment(finished_at, pgettext("moment", "Ngày có kết quả"), "finished_at")
     if finished_at < dossier.received_at:
-        raise BusinessError("Ngày có kết quả trước ngày tiếp nhận.", field="finished_at")
+        raise BusinessError(_("Ngày có kết quả trước ngày tiếp nhận."), field="finished_at")
     dossier.finished_at = finished_at
     dossier.result = result
     if e_result is not None:
@@ -347,9 +380,9 @@ def rate_dossier(actor, *, dossier: Dossier, satisfaction: str) -> Dossier:
     _require_desk(actor, dossier.unit_id)
     dossier = _locked(dossier)
     if satisfaction not in Satisfaction.values:
-        raise BusinessError("Hãy chọn mức độ hài lòng.", field="satisfaction")
+        raise BusinessError(_("Hãy chọn mức độ hài lòng."), field="satisfaction")
     if dossier.finished_at is None or dossier.result == DossierResult.WITHDRAWN:
-        raise BusinessError("Chỉ đánh giá được hồ sơ đã có kết quả.", field="satisfaction")
+        raise BusinessError(_("Chỉ đánh giá được hồ sơ đã có kết quả."), field="satisfaction")
     before = dossier.satisfaction
     dossier.satisfaction = satisfaction
     dossier.updated_at = timezone.now()
@@ -376,13 +409,19 @@ def mark_apology_sent(actor, *, dossier: Dossier, sent_at: dt.datetime | None = 
     _require_desk(actor, dossier.unit_id)
     dossier = _locked(dossier)
     if not dossier.apology_due:
-        raise BusinessError(f"Hồ sơ {dossier.code} không trễ hạn, không cần thư xin lỗi.")
+        raise BusinessError(
+            _("Hồ sơ {code} không trễ hạn, không cần thư xin lỗi.").format(code=dossier.code)
+        )
     if dossier.apology_sent_at is not None:
         raise BusinessError(
-            f"Thư xin lỗi của hồ sơ {dossier.code} đã được ghi nhận gửi lúc "
-            f"{timezone.localtime(dossier.apology_sent_at):%H:%M %d/%m/%Y}."
+            _("Thư xin lỗi của hồ sơ {code} đã được ghi nhận gửi lúc {sent_at}.").format(
+                code=dossier.code,
+                sent_at=f"{timezone.localtime(dossier.apology_sent_at):%H:%M %d/%m/%Y}",
+            )
         )
-    sent_at = _check_moment(sent_at or timezone.now(), "Ngày gửi thư", "sent_at")
+    sent_at = _check_moment(
+        sent_at or timezone.now(), pgettext("moment", "Ngày gửi thư"), "sent_at"
+    )
     dossier.apology_sent_at = sent_at
     dossier.updated_at = timezone.now()
     dossier.save(update_fields=["apology_sent_at", "updated_at"])

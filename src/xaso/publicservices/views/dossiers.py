@@ -354,10 +354,10 @@ def dossier_import_template(request):
 @login_required
 def dossier_import_errors(request, token):
     if token not in request.session.get("dossier_error_reports", []):
-        raise Http404("Không có bảng lỗi.")
+        raise Http404(_("Không có bảng lỗi."))
     path = _error_dir() / f"{token}.xlsx"
     if not path.exists():
-        raise Http404("Bảng lỗi đã hết hạn.")
+        raise Http404(_("Bảng lỗi đã hết hạn."))
     return FileResponse(
         path.open("rb"), as_attachment=True, filename="loi-nhap-ho-so.xlsx", content_type=XLSX
     )
