@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 
 from xaso.core import crypto
-from xaso.core.text import fold, fold_words
+from xaso.core.text import fold, fold_many, fold_words, normalize, normalize_many
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,38 @@ def test_database_rows_never_hold_personal_data_in_clear(ward):
         assert resident.national_id not in " ".join(v for row in raw_people for v in row)
         assert resident.phone not in raw_phone
     assert all(a.startswith("v1:") and "ngõ" not in a for a in raw_addresses)
+
+
+COLUMN = [
+    "Nguyễn Văn An",
+    "  Trần   Thị\tBình ",
+    "Nguye\u0302\u0303n",  # decomposed (NFD) input
+    "",
+    "ĐẶNG thu trang",
+    "Hoa-Mai O'Neil",
+    "Ông\u00a0Già",  # no-break space
+    "Ⅻ Σίσυφος",  # another script: takes the per-cell path of fold_many
+    "ascii only",
+    " ",
+]
+
+
+def test_column_functions_equal_the_per_cell_ones():
+    assert normalize_many(COLUMN) == [normalize(t) for t in COLUMN]
+    assert fold_many(COLUMN) == [fold(t) for t in COLUMN]
+    clean = ["Nguyễn Văn An", "Lê Thị Hồng", ""]
+    assert normalize_many(clean) == clean
+    assert fold_many(clean) == ["nguyen van an", "le thi hong", ""]
+    # A cell holding the separator itself falls back to the per-cell path.
+    odd = ["a\x00b", "c"]
+    assert normalize_many(odd) == [normalize(t) for t in odd]
+    assert normalize_many([]) == fold_many([]) == []
+
+
+def test_bulk_encryption_and_hashes_equal_the_single_ones():
+    values = ["001085012345", "", "0912345678"]
+    sealed = crypto.encrypt_many(values)
+    assert sealed[1] == ""
+    assert [crypto.decrypt(v) for v in sealed] == values
+    assert len({crypto.encrypt_many(["x"])[0] for _ in range(5)}) == 5  # fresh nonces
+    assert crypto.blind_index_many(values) == [crypto.blind_index(v) for v in values]

@@ -288,3 +288,97 @@ def test_template_round_trips_through_the_import(ward, client):
     # The empty template, uploaded as it is, is refused with a clear message.
     job = run(ward, response.content, name="mau.xlsx")
     assert job.status == ImportStatus.FAILED and "không có dòng dữ liệu" in job.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_keeps_the_name_index_in_step(ward):
+    from tests.population.test_search import assert_index_matches_residents
+    from xaso.population.selectors import search_residents
+
+    rows = family_rows()
+    run(ward, xlsx(rows))
+    assert_index_matches_residents()
+    rows[1][[c.key for c in COLUMNS].index("full_name")] = "Vũ Thị Mai Anh"
+    job = run(ward, xlsx(rows))
+    assert (job.residents_created, job.residents_updated) == (0, 1)
+    assert_index_matches_residents()
+    province = ward.user(Role.PROVINCE_OFFICIAL)
+    assert [r.full_name for r in search_residents(province, "mai anh")[0:5]] == ["Vũ Thị Mai Anh"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_moves_through_reading_checking_and_writing(ward, tmp_path):
+    from xaso.population.models import ImportJob
+
+    path = tmp_path / "nhan-khau.xlsx"
+    path.write_bytes(xlsx(family_rows()))
+    job = ImportJob.objects.create(unit=ward.unit, file_name=path.name, stored_path=str(path))
+    seen = []
+    services.run_import(job, progress=lambda j: seen.append((j.phase, j.percent)))
+    phases = [phase for phase, _percent in seen]
+    assert phases[0] == "Đang đọc tệp" and phases[-1] == "Hoàn tất"
+    assert "Đang kiểm tra dữ liệu" in phases and "Đang ghi vào sổ dân cư" in phases
+    writing = [percent for phase, percent in seen if phase == "Đang ghi vào sổ dân cư"]
+    assert writing[-1] == 100 and seen[-1][1] == 100
+    assert not path.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cli_import_picks_up_the_file_read_before_django_started(ward, tmp_path, capsys):
+    from django.core.management import call_command
+
+    from xaso.population import workbook
+
+    path = tmp_path / "nhan-khau.xlsx"
+    path.write_bytes(xlsx(family_rows()))
+    reader = workbook.start_reading(path)
+    call_command("import", str(path), unit=ward.unit.code)
+    assert "4 nhân khẩu mới" in capsys.readouterr().out
+    assert workbook.reader_for(path) is not reader  # used once, then forgotten
+    assert path.exists()  # the user's own file stays; only the stored copy is deleted
+
+
+def test_reserved_ids_never_collide(ward):
+    from django.db import transaction
+
+    from xaso.core.bulk import reserve_ids
+
+    with transaction.atomic():
+        first = list(reserve_ids(Household, 3))
+        second = list(reserve_ids(Household, 2))
+        later = services.create_household(None, group=ward.groups[0], code="HK7777")
+    assert len(set(first + second + [later.pk])) == 6
+    assert min(first) > max(h.pk for h in ward.households)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_rows_keep_awkward_text_and_nulls(ward):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from xaso.core import bulk
+
+    streets = ["Ngõ\t5", "C:\\đường\\N", "\\N", "dòng\nmới", "", "Xuân La"]
+    now = bulk.db_datetime(Household, timezone.now())
+    with transaction.atomic():
+        ids = bulk.reserve_ids(Household, len(streets))
+        bulk.write_rows(
+            Household,
+            [
+                "id",
+                "unit_id",
+                "group_id",
+                "code",
+                "address",
+                "street",
+                "latitude",
+                "created_at",
+                "updated_at",
+            ],
+            [
+                (pk, ward.unit.id, ward.groups[0].id, f"B{pk}", "", street, None, now, now)
+                for pk, street in zip(ids, streets, strict=True)
+            ],
+        )
+    stored = dict(Household.objects.filter(pk__in=ids).values_list("street", "latitude"))
+    assert list(stored) == streets and set(stored.values()) == {None}

@@ -1,6 +1,7 @@
 """Population endpoints: residential groups, households, residents, population changes."""
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -9,8 +10,29 @@ from xaso.core.crypto import mask, mask_phone
 from xaso.core.exceptions import BusinessError
 from xaso.population import selectors, services
 from xaso.population.choices import ChangeKind, DigitalSkillsGroup, Relation, ResidenceStatus, Sex
+from xaso.population.search import COUNT_LIMIT
 
 router = Router(tags=["population"])
+
+
+class ResidentPagination(LimitOffsetPagination):
+    """Limit/offset pages whose total may be counted only up to a limit (a search over many
+    communes: a million Nguyễns are not counted one by one)."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            description=f"Số kết quả; khi tìm trên nhiều xã chỉ đếm tới {COUNT_LIMIT + 1}"
+            " (xem count_capped)."
+        )
+        count_capped: bool = Field(
+            False, description=f"true: có hơn {COUNT_LIMIT} kết quả, count chỉ là cận dưới."
+        )
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page["count_capped"] = bool(getattr(queryset, "count_capped", False))
+        return page
 
 
 class GroupOut(Schema):
@@ -213,7 +235,7 @@ def create_household(request, payload: HouseholdIn):
     response=list[ResidentOut],
     summary="Nhân khẩu; q tìm theo tên (có dấu hoặc không dấu) hoặc số định danh",
 )
-@paginate(LimitOffsetPagination)
+@paginate(ResidentPagination)
 def list_residents(
     request, q: str = "", group_id: int | None = None, include_inactive: bool = False
 ):

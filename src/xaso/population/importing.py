@@ -1,27 +1,37 @@
 """Reading and checking the household/resident template (.xlsx or .csv).
 
 This module only reads and validates: it returns clean rows or a list of row-level errors
-(row, column, Vietnamese message). Writing is ``services.import_population``, which writes all
-rows in one transaction or nothing.
+(row, column, Vietnamese message). Writing is ``services.run_import``, which writes all rows in
+one transaction or nothing.
+
+The checks run column by column, not row by row: a column is cleaned in a few C-level passes
+(``core.text.normalize_many``), a coded column (Nam/Nữ, Có/Không, Chủ hộ …) is mapped through
+a table built once for its few distinct values, and only the cells that fail a fast check are
+looked at one by one to word the error. Checking 100,000 rows then costs a fraction of reading
+the workbook, with the same messages as a row-by-row check.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xaso.core.text import fold, normalize
+from xaso.core.text import fold, normalize, normalize_many
 from xaso.population.choices import DigitalSkillsGroup, Relation, ResidenceStatus, Sex
 from xaso.population.validation import (
+    PROVINCE_BIRTH_CODES,
+    century_sex_digit,
     national_id_error,
     normalize_phone,
     phone_error,
 )
+from xaso.population.workbook import TableReader, UnreadableFile, read_table
+
+__all__ = ["COLUMNS", "ParseResult", "ParsedRows", "RowError", "UnreadableFile", "parse"]
 
 MAX_ROWS = 200_000
 
@@ -70,35 +80,38 @@ class RowError:
 
 
 @dataclass
-class ParsedRow:
-    row: int
-    household_code: str
-    group_code: str
-    address: str
-    street: str
-    full_name: str
-    birth_date: dt.date
-    sex: str
-    national_id: str
-    phone: str
-    relation_to_head: str
-    residence_status: str
-    occupation: str
-    has_smartphone: bool
-    has_epayment: bool
-    vneid_level2: bool
-    digital_skills_group: str
+class ParsedRows:
+    """The valid rows of a file, column by column: ``full_name[i]`` belongs to the row numbered
+    ``numbers[i]`` in the spreadsheet. Values are clean and coded (``sex`` is ``male`` or
+    ``female``, booleans are booleans), birth dates are ISO text (``1985-09-05``)."""
+
+    numbers: list[int] = field(default_factory=list)
+    household_code: list[str] = field(default_factory=list)
+    group_code: list[str] = field(default_factory=list)
+    address: list[str] = field(default_factory=list)
+    street: list[str] = field(default_factory=list)
+    full_name: list[str] = field(default_factory=list)
+    birth_date: list[str] = field(default_factory=list)
+    sex: list[str] = field(default_factory=list)
+    national_id: list[str] = field(default_factory=list)
+    phone: list[str] = field(default_factory=list)
+    relation_to_head: list[str] = field(default_factory=list)
+    residence_status: list[str] = field(default_factory=list)
+    occupation: list[str] = field(default_factory=list)
+    has_smartphone: list[bool] = field(default_factory=list)
+    has_epayment: list[bool] = field(default_factory=list)
+    vneid_level2: list[bool] = field(default_factory=list)
+    digital_skills_group: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
 
 
 @dataclass
 class ParseResult:
-    rows: list[ParsedRow] = field(default_factory=list)
+    rows: ParsedRows = field(default_factory=ParsedRows)
     errors: list[RowError] = field(default_factory=list)
     total_rows: int = 0
-
-
-class UnreadableFile(Exception):
-    """The file cannot be read at all (wrong type, corrupt, empty); the message is Vietnamese."""
 
 
 def _choice_lookup(choices, aliases: dict[str, str]) -> dict[str, str]:
@@ -157,8 +170,7 @@ def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        # Most cells are already clean: skip NFC and the white-space regex for plain ASCII.
-        return value.strip() if value.isascii() and "  " not in value else normalize(value)
+        return normalize(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
@@ -166,17 +178,22 @@ def _text(value) -> str:
     return normalize(str(value))
 
 
+def _texts(values: Sequence) -> list[str]:
+    """``_text`` of every cell of a column. A column of few distinct values (Nam/Nữ, Có/Không,
+    group codes) is cleaned once per value; any other column of strings in one joined pass."""
+    distinct = set(values)
+    if len(distinct) * 8 < len(values):
+        cleaned = {value: _text(value) for value in distinct}
+        return list(map(cleaned.__getitem__, values))
+    if set(map(type, values)) <= {str}:
+        return normalize_many(list(values))
+    return [_text(value) for value in values]
+
+
 @functools.lru_cache(maxsize=4096)
 def _folded(text: str) -> str:
     """``fold`` for the small vocabularies of coded columns (Nam, Có, Chủ hộ …), cached."""
     return fold(text)
-
-
-def _digits(value, length: int) -> str:
-    """Numbers typed into a cell formatted as number lose their leading zeros: restore them."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(int(value)).zfill(length)
-    return _text(value).replace(" ", "").replace(".", "")
 
 
 def _date(value) -> dt.date:
@@ -200,45 +217,45 @@ def _date(value) -> dt.date:
     raise ValueError(f"Ngày '{text}' không đúng dạng dd/mm/yyyy.")
 
 
-def read_table(path: Path) -> Iterator[list]:
-    """Rows of the first sheet (.xlsx) or of a .csv file, header first."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path)
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_workbook(path)
-    raise UnreadableFile("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
-
-
-def _read_workbook(path: Path) -> Iterator[list]:
-    from python_calamine import CalamineWorkbook
-
+def _birth_date(value, today: dt.date) -> tuple[str, str | None]:
+    """(ISO date or "", error message or None) for one birth-date cell."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as error:  # calamine raises several types for damaged files
-        raise UnreadableFile(
-            "Tệp bị hỏng hoặc không phải tệp Excel hợp lệ; hãy lưu lại bằng mẫu .xlsx."
-        ) from error
-    return iter(rows)
+        if isinstance(value, str) and len(value) == 10 and value[2] == value[5] == "/":
+            # dd/mm/yyyy as the template asks, clean already: no second clean-up, no split
+            day, month, year = value[:2], value[3:5], value[6:]
+            if (day + month + year).isdigit() and value.isascii():
+                born = dt.date(int(year), int(month), int(day))
+            else:
+                born = _date(value)
+        else:
+            born = _date(value)
+    except ValueError:
+        return "", f"Ngày '{_text(value)}' không đúng dạng dd/mm/yyyy."
+    if born > today:
+        return born.isoformat(), "Ngày sinh ở tương lai."
+    if born.year < 1900:
+        return born.isoformat(), "Năm sinh trước 1900."
+    return born.isoformat(), None
 
 
-def _read_csv(path: Path) -> Iterator[list]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile("Tệp CSV phải được lưu với bảng mã UTF-8.") from error
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return iter(csv.reader(io.StringIO(text), delimiter=delimiter))
+def _number_text(value, length: int) -> str:
+    """A number typed into a cell formatted as number has lost its leading zeros."""
+    return str(int(value)).zfill(length)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def parse(
-    path: Path, *, known_groups: set[str], progress: Callable[[int, int], None] | None = None
+    source: Path | TableReader,
+    *,
+    known_groups: set[str],
+    progress: Callable[[int, int], None] | None = None,
 ) -> ParseResult:
-    """Read ``path`` and check every row; ``known_groups`` are the commune's group codes."""
-    rows = list(read_table(path))
+    """Read ``source`` (a path, or a ``TableReader`` already at work on one) and check every
+    row; ``known_groups`` are the commune's group codes."""
+    rows = source.rows() if isinstance(source, TableReader) else read_table(Path(source))
     while rows and not any(_text(cell) for cell in rows[-1]):
         rows.pop()
     if not rows:
@@ -268,142 +285,308 @@ def parse(
             f"Tệp có {result.total_rows:,} dòng, vượt giới hạn {MAX_ROWS:,}"
             " dòng một lần nhập; hãy chia nhỏ tệp.".replace(",", ".")
         )
-
-    seen_ids: dict[str, int] = {}
-    household_groups: dict[str, tuple[str, int]] = {}
-    household_heads: dict[str, int] = {}
-    for offset, cells in enumerate(rows[1:]):
-        row_number = offset + 2
-        if progress and offset % 2000 == 0:
-            progress(offset, result.total_rows)
-        if not any(_text(cell) for cell in cells):
-            continue
-        parsed = _parse_row(row_number, cells, positions, known_groups, result.errors)
-        if parsed is None:
-            continue
-        first = seen_ids.setdefault(parsed.national_id, row_number)
-        if first != row_number:
-            result.errors.append(
-                RowError(
-                    row_number,
-                    _BY_KEY["national_id"].label,
-                    f"Số định danh trùng với dòng {first}.",
-                )
-            )
-        group, first_row = household_groups.setdefault(
-            parsed.household_code, (parsed.group_code, row_number)
-        )
-        if group != parsed.group_code:
-            result.errors.append(
-                RowError(
-                    row_number,
-                    _BY_KEY["group_code"].label,
-                    f"Hộ {parsed.household_code} đã ghi thuộc tổ {group} ở dòng {first_row}.",
-                )
-            )
-        if parsed.relation_to_head == Relation.HEAD:
-            head_row = household_heads.setdefault(parsed.household_code, row_number)
-            if head_row != row_number:
-                result.errors.append(
-                    RowError(
-                        row_number,
-                        _BY_KEY["relation_to_head"].label,
-                        f"Hộ {parsed.household_code} đã có chủ hộ ở dòng {head_row}.",
-                    )
-                )
-        result.rows.append(parsed)
-    if progress:
-        progress(result.total_rows, result.total_rows)
+    _Checker(rows, positions, known_groups, result, progress).run()
     return result
 
 
-def _parse_row(
-    row_number: int,
-    cells: list,
-    positions: dict[str, int],
-    known_groups: set[str],
-    errors: list[RowError],
-) -> ParsedRow | None:
-    def cell(key: str):
-        index = positions.get(key)
-        return cells[index] if index is not None and index < len(cells) else None
+class _Checker:
+    """The checks of ``parse``, one column at a time. Errors go to ``result.errors`` in row
+    order; when there are none, ``result.rows`` holds every non-blank row."""
 
-    before = len(errors)
+    def __init__(self, rows, positions, known_groups, result, progress):
+        self.result, self.known_groups, self.progress = result, known_groups, progress
+        data = rows[1:]
+        width = max(positions.values()) + 1
+        if data and min(map(len, data)) < width:  # ragged CSV lines
+            data = [row + [None] * (width - len(row)) if len(row) < width else row for row in data]
+        self.data = data
+        by_position = list(zip(*data, strict=False)) if data else []
+        empty = ("",) * len(data)
+        # The raw cells and their clean text, per template column (absent optional: empty).
+        self.raw = {
+            c.key: by_position[positions[c.key]] if c.key in positions else empty for c in COLUMNS
+        }
+        self.errors: list[tuple[int, int, RowError]] = []
+        self.blank: set[int] = set()
+        self.blank_required: set[int] = set()
 
-    def fail(key: str, message: str) -> None:
-        errors.append(RowError(row_number, _BY_KEY[key].label, message))
+    def _report(self, done: float) -> None:
+        if self.progress:
+            total = self.result.total_rows
+            self.progress(int(total * done), total)
 
-    values: dict = {}
-    # Each cell becomes text once; dates, IDs and phones also look at the raw cell below.
-    text = {column.key: _text(cell(column.key)) for column in COLUMNS}
-    for column in COLUMNS:
-        if column.required and not text[column.key]:
-            fail(column.key, "Không được để trống.")
-    if len(errors) > before:
-        return None
+    def fail(self, index: int, key: str, message: str) -> None:
+        """An error in data row ``index`` (0-based); rows with an empty required cell report
+        only that, as a person fixing the file would want."""
+        if index in self.blank or (index in self.blank_required and message != _EMPTY):
+            return
+        column = _BY_KEY[key]
+        error = RowError(index + 2, column.label, message)
+        self.errors.append((index, _ORDER[key], error))
 
-    values["household_code"] = text["household_code"].upper()
-    values["group_code"] = text["group_code"].upper()
-    if values["group_code"] not in known_groups:
-        fail("group_code", f"Không có tổ dân phố mã '{values['group_code']}' trong xã/phường.")
-    values["address"] = text["address"]
-    values["street"] = text["street"]
-    values["full_name"] = text["full_name"]
-    if len(values["full_name"]) > 120:
-        fail("full_name", "Họ và tên dài quá 120 ký tự.")
-    try:
-        values["birth_date"] = _date(cell("birth_date"))
-        if values["birth_date"] > dt.date.today():
-            fail("birth_date", "Ngày sinh ở tương lai.")
-        elif values["birth_date"].year < 1900:
-            fail("birth_date", "Năm sinh trước 1900.")
-    except ValueError as error:
-        fail("birth_date", str(error))
-        values["birth_date"] = None
-    values["sex"] = _SEX.get(_folded(text["sex"]), "")
-    if not values["sex"]:
-        fail("sex", "Giới tính phải là 'Nam' hoặc 'Nữ'.")
-    values["national_id"] = _digits(cell("national_id"), 12)
-    message = national_id_error(
-        values["national_id"], birth_date=values["birth_date"], sex=values["sex"] or None
-    )
-    if message:
-        fail("national_id", message)
-    phone_cell = cell("phone")
-    if isinstance(phone_cell, int | float) and not isinstance(phone_cell, bool):
-        phone_cell = "0" + str(int(phone_cell))
-    values["phone"] = normalize_phone(_text(phone_cell))
-    message = phone_error(values["phone"])
-    if message:
-        fail("phone", message)
-    for key, table, message in (
-        ("relation_to_head", _RELATION, "Quan hệ với chủ hộ không hợp lệ (ví dụ: Chủ hộ, Con)."),
-        (
+    def run(self) -> None:
+        self._report(0)
+        text = {key: _texts(values) for key, values in self.raw.items()}
+        self._report(0.3)
+        count = len(self.data)
+        # Rows that are blank in every column are skipped, as a person would expect.
+        filled = list(map(any, zip(*text.values(), strict=True)))
+        blank = self.blank = {
+            i for i, f in enumerate(filled) if not f and not any(_text(c) for c in self.data[i])
+        }
+        for column in COLUMNS:
+            if column.required and not all(text[column.key]):
+                for i, value in enumerate(text[column.key]):
+                    if not value and i not in blank:
+                        self.blank_required.add(i)
+                        self.fail(i, column.key, _EMPTY)
+        values = self._check_cells(text)
+        self._report(0.8)
+        keep = [i for i in range(count) if i not in blank] if blank else None
+        bad = {i for i, _order, _error in self.errors}
+        self._check_across_rows(values, keep, bad)
+        self._report(1)
+        if self.errors:
+            self.errors.sort(key=lambda item: (item[0], item[1]))
+            self.result.errors.extend(error for _i, _order, error in self.errors)
+            return
+        numbers = list(range(2, count + 2))
+        if keep is None:
+            self.result.rows = ParsedRows(numbers=numbers, **values)
+        else:
+            self.result.rows = ParsedRows(
+                numbers=[numbers[i] for i in keep],
+                **{key: [column[i] for i in keep] for key, column in values.items()},
+            )
+
+    def _mapped(self, key: str, column: list[str], table: dict, message: str) -> list:
+        """Coded values through ``table`` (folded text → code), one look-up per distinct text."""
+        codes = {value: table.get(_folded(value)) for value in set(column)}
+        if None in codes.values():
+            for i, value in enumerate(column):
+                if codes[value] is None:
+                    self.fail(i, key, message)
+        return [codes[value] or "" for value in column]
+
+    def _check_cells(self, text: dict[str, list[str]]) -> dict[str, list]:
+        raw, fail = self.raw, self.fail
+        values: dict[str, list] = {}
+        values["household_code"] = _upper(text["household_code"])
+        groups = values["group_code"] = _upper(text["group_code"])
+        unknown = set(groups) - self.known_groups
+        if unknown:
+            for i, code in enumerate(groups):
+                if code in unknown:
+                    fail(i, "group_code", f"Không có tổ dân phố mã '{code}' trong xã/phường.")
+        values["address"], values["street"] = text["address"], text["street"]
+        names = values["full_name"] = text["full_name"]
+        if names and max(map(len, names)) > 120:
+            for i, name in enumerate(names):
+                if len(name) > 120:
+                    fail(i, "full_name", "Họ và tên dài quá 120 ký tự.")
+        values["birth_date"] = self._birth_dates(text["birth_date"])
+        values["sex"] = self._mapped("sex", text["sex"], _SEX, "Giới tính phải là 'Nam' hoặc 'Nữ'.")
+        values["national_id"] = self._national_ids(text, values)
+        values["phone"] = self._phones(text["phone"])
+        values["relation_to_head"] = self._mapped(
+            "relation_to_head",
+            text["relation_to_head"],
+            _RELATION,
+            "Quan hệ với chủ hộ không hợp lệ (ví dụ: Chủ hộ, Con).",
+        )
+        values["residence_status"] = self._mapped(
             "residence_status",
+            text["residence_status"],
             _RESIDENCE,
             "Tình trạng cư trú phải là Thường trú, Tạm trú hoặc Tạm vắng.",
-        ),
-    ):
-        values[key] = table.get(_folded(text[key]), "")
-        if not values[key]:
-            fail(key, message)
-    values["occupation"] = text["occupation"][:120]
-    for key in ("has_smartphone", "has_epayment", "vneid_level2"):
-        raw = cell(key)
-        if isinstance(raw, bool):
-            values[key] = raw
-            continue
-        folded = _folded(text[key])
-        if folded in _YES:
-            values[key] = True
-        elif folded in _NO:
-            values[key] = False
+        )
+        occupations = text["occupation"]
+        if occupations and max(map(len, occupations)) > 120:
+            occupations = [o[:120] for o in occupations]
+        values["occupation"] = occupations
+        for key in ("has_smartphone", "has_epayment", "vneid_level2"):
+            values[key] = self._yes_no(key, raw[key], text[key])
+        skills = {value: _folded(value) for value in set(text["digital_skills_group"])}
+        codes = {
+            value: _SKILLS.get(folded, "") if folded else "" for value, folded in skills.items()
+        }
+        for i, value in enumerate(text["digital_skills_group"]):
+            if skills[value] and not codes[value]:
+                fail(i, "digital_skills_group", "Nhóm đối tượng không có trong danh mục.")
+        values["digital_skills_group"] = [codes[v] for v in text["digital_skills_group"]]
+        return values
+
+    def _birth_dates(self, texts: list[str]) -> list[str]:
+        cells = self.raw["birth_date"]
+        # Date-formatted cells arrive as dates; the others as text (already cleaned).
+        inputs = (
+            [cell if isinstance(cell, dt.date) else texts[i] for i, cell in enumerate(cells)]
+            if not set(map(type, cells)) <= {str}
+            else texts
+        )
+        today = dt.date.today()
+        parsed = {value: _birth_date(value, today) for value in set(inputs)}
+        if any(message for _iso, message in parsed.values()):
+            for i, value in enumerate(inputs):
+                message = parsed[value][1]
+                if message:
+                    self.fail(i, "birth_date", message)
+        iso = {value: date for value, (date, _message) in parsed.items()}
+        return list(map(iso.__getitem__, inputs))
+
+    def _national_ids(self, text: dict[str, list[str]], values: dict[str, list]) -> list[str]:
+        cells = self.raw["national_id"]
+        if set(map(type, cells)) <= {str}:
+            numbers = _joined_map(text["national_id"], _strip_separators)
         else:
-            fail(key, "Chỉ ghi 'Có' hoặc 'Không'.")
-    skills = _folded(text["digital_skills_group"])
-    values["digital_skills_group"] = _SKILLS.get(skills, "") if skills else ""
-    if skills and not values["digital_skills_group"]:
-        fail("digital_skills_group", "Nhóm đối tượng không có trong danh mục.")
-    if len(errors) > before:
-        return None
-    return ParsedRow(row=row_number, **values)
+            numbers = [
+                _number_text(cell, 12) if _is_number(cell) else t.replace(" ", "").replace(".", "")
+                for cell, t in zip(cells, text["national_id"], strict=True)
+            ]
+        births, sexes = values["birth_date"], values["sex"]
+        years = [born[:4] for born in births]
+        # Digits 4–6 a valid number must have, per (birth year, sex) (validation.py).
+        expected = {}
+        for year, sex in set(zip(years, sexes, strict=True)):
+            if year and sex and 1900 <= int(year) <= 2399:
+                born = dt.date(int(year), 1, 1)
+                expected[year, sex] = f"{century_sex_digit(born, sex)}{int(year) % 100:02d}"
+        wanted = list(map(expected.get, zip(years, sexes, strict=True)))
+        # Whole-column checks first; only when one fails are the rows looked at one by one.
+        digits = "".join(numbers)
+        if (
+            len(digits) == 12 * len(numbers)
+            and digits.isdigit()
+            and digits.isascii()
+            and {number[:3] for number in numbers} <= PROVINCE_BIRTH_CODES
+            and [number[3:6] for number in numbers] == wanted
+        ):
+            return numbers
+        for i, (number, born, sex) in enumerate(zip(numbers, births, sexes, strict=True)):
+            if (
+                len(number) == 12
+                and number.isdigit()
+                and number.isascii()
+                and number[:3] in PROVINCE_BIRTH_CODES
+                and number[3:6] == wanted[i]
+            ):
+                continue
+            message = national_id_error(
+                number,
+                birth_date=dt.date.fromisoformat(born) if born else None,
+                sex=sex or None,
+            )
+            if message:
+                self.fail(i, "national_id", message)
+        return numbers
+
+    def _phones(self, texts: list[str]) -> list[str]:
+        cells = self.raw["phone"]
+        if set(map(type, cells)) <= {str} and _MOBILE_OR_EMPTY.fullmatch("\x00".join(texts)):
+            return texts  # every cell empty or a plain mobile number: nothing to clean or check
+        if set(map(type, cells)) <= {str}:
+            phones = [
+                p if not p or (p.isdigit() and p[0] == "0") else normalize_phone(p) for p in texts
+            ]
+        else:
+            phones = [
+                "0" + str(int(cell)) if _is_number(cell) else normalize_phone(t)
+                for cell, t in zip(cells, texts, strict=True)
+            ]
+        for i, phone in enumerate(phones):
+            if not phone or (
+                len(phone) == 10
+                and phone.isdigit()
+                and phone.isascii()
+                and phone[0] == "0"
+                and phone[1] in "35789"
+            ):
+                continue  # the common mobile number: what _PHONE accepts, without the regex
+            message = phone_error(phone)
+            if message:
+                self.fail(i, "phone", message)
+        return phones
+
+    def _yes_no(self, key: str, cells: Sequence, texts: list[str]) -> list[bool]:
+        answers = {}
+        for value in set(texts):
+            folded = _folded(value)
+            answers[value] = True if folded in _YES else False if folded in _NO else None
+        # Cells typed as TRUE/FALSE arrive as booleans and are taken as they are.
+        out = list(map(answers.__getitem__, texts))
+        if bool in set(map(type, cells)):
+            out = [
+                cell if isinstance(cell, bool) else o for cell, o in zip(cells, out, strict=True)
+            ]
+        if None in out:
+            for i, answer in enumerate(out):
+                if answer is None:
+                    self.fail(i, key, "Chỉ ghi 'Có' hoặc 'Không'.")
+            out = [bool(answer) for answer in out]
+        return out
+
+    def _check_across_rows(self, values: dict[str, list], keep: list[int] | None, bad: set[int]):
+        """Duplicate national IDs, a household in two groups, two heads of one household —
+        among the rows whose own cells are valid."""
+        ids, households = values["national_id"], values["household_code"]
+        groups, relations = values["group_code"], values["relation_to_head"]
+        if keep is None and not bad:  # the usual case: every row, whole columns at a time
+            rows = range(len(ids))
+            distinct_ids = len(set(ids))
+            pairs, codes = len(set(zip(households, groups, strict=True))), len(set(households))
+        else:
+            rows = [i for i in (keep if keep is not None else range(len(ids))) if i not in bad]
+            distinct_ids = len({ids[i] for i in rows})
+            pairs = len({(households[i], groups[i]) for i in rows})
+            codes = len({households[i] for i in rows})
+        if distinct_ids != len(rows):
+            first: dict[str, int] = {}
+            for i in rows:
+                seen = first.setdefault(ids[i], i)
+                if seen != i:
+                    self.fail(i, "national_id", f"Số định danh trùng với dòng {seen + 2}.")
+        if pairs != codes:
+            group_of: dict[str, tuple[str, int]] = {}
+            for i in rows:
+                group, seen = group_of.setdefault(households[i], (groups[i], i))
+                if group != groups[i]:
+                    self.fail(
+                        i,
+                        "group_code",
+                        f"Hộ {households[i]} đã ghi thuộc tổ {group} ở dòng {seen + 2}.",
+                    )
+        heads = [i for i in rows if relations[i] == Relation.HEAD]
+        if len({households[i] for i in heads}) != len(heads):
+            head_of: dict[str, int] = {}
+            for i in heads:
+                seen = head_of.setdefault(households[i], i)
+                if seen != i:
+                    self.fail(
+                        i,
+                        "relation_to_head",
+                        f"Hộ {households[i]} đã có chủ hộ ở dòng {seen + 2}.",
+                    )
+
+
+def _joined_map(texts: list[str], change: Callable[[str], str]) -> list[str]:
+    """``[change(t) for t in texts]`` as one call on the joined column, for changes that act
+    on characters one by one (upper case, removing spaces) and leave the separator alone."""
+    if not texts:
+        return []
+    changed = change("\x00".join(texts)).split("\x00")
+    return changed if len(changed) == len(texts) else [change(t) for t in texts]
+
+
+def _upper(texts: list[str]) -> list[str]:
+    return _joined_map(texts, str.upper)
+
+
+def _strip_separators(text: str) -> str:
+    return text.replace(" ", "").replace(".", "")
+
+
+_EMPTY = "Không được để trống."
+# A joined phone column (cells separated by NUL) where every cell is empty or a mobile number
+# that validation.phone_error accepts as it is.
+_MOBILE_OR_EMPTY = re.compile(r"(?:0[35789][0-9]{8})?(?:\x00(?:0[35789][0-9]{8})?)*")
+_ORDER = {column.key: position for position, column in enumerate(COLUMNS)}

@@ -15,8 +15,10 @@ from xaso.core.choices import AuditAction
 from xaso.core.crypto import blind_index, mask, mask_address, mask_phone
 from xaso.core.models import ResidentialGroup
 from xaso.core.permissions import can_see_contact, can_see_national_id
+from xaso.core.tenancy import scope_for
 from xaso.core.text import fold_words
 from xaso.population.models import Household, ImportJob, PopulationChange, Resident
+from xaso.population.search import AllResidents, ResidentSearch
 
 
 def _count_per_group(rows: QuerySet, group_field: str) -> Coalesce:
@@ -91,9 +93,15 @@ def residents_for(actor) -> QuerySet[Resident]:
 
 def search_residents(
     actor, query: str = "", *, group_id: int | None = None, include_inactive: bool = False
-) -> QuerySet[Resident]:
+) -> QuerySet[Resident] | ResidentSearch | AllResidents:
     """Residents whose name contains every word of ``query`` as a word start, with or without
-    diacritics; a 12-digit query looks up the national ID by its keyed hash."""
+    diacritics; a 12-digit query looks up the national ID by its keyed hash.
+
+    Order: the exact name first, then names that begin with the query as typed, then the other
+    matches, alphabetically within each (see ``population.search``). An actor who sees more
+    than one commune (the province) is answered from the word index, with the total counted up
+    to ``search.COUNT_LIMIT`` + 1; inside one commune (or one group) the commune's rows are
+    scanned and counted exactly."""
     rows = residents_for(actor).select_related("household", "household__group")
     if not include_inactive:
         rows = rows.filter(is_active=True)
@@ -103,13 +111,25 @@ def search_residents(
     if compact.isdigit() and len(compact) == 12:
         return rows.filter(national_id_hash=blind_index(compact))
     words = fold_words(query)
+    scope = scope_for(actor)
+    if not group_id and (scope.everything or len(scope.unit_ids) > 1):
+        unit_ids = None if scope.everything else scope.unit_ids
+        if words:
+            return ResidentSearch(words, unit_ids=unit_ids, include_inactive=include_inactive)
+        if unit_ids is not None:
+            return AllResidents(unit_ids, include_inactive=include_inactive)
     for word in words:
         rows = rows.filter(Q(name_folded__startswith=word) | Q(name_folded__contains=f" {word}"))
     if not words:
-        return rows.order_by("name_folded", "birth_date")
-    # The exact name first ("nguyen van an" → Nguyễn Văn An before Nguyễn Văn Anh).
-    exact = Case(When(name_folded=" ".join(words), then=0), default=1, output_field=IntegerField())
-    return rows.annotate(inexact=exact).order_by("inexact", "name_folded", "birth_date")
+        return rows.order_by("name_folded", "birth_date", "pk")
+    exact = " ".join(words)
+    band = Case(
+        When(name_folded=exact, then=0),
+        When(name_folded__startswith=exact, then=1),
+        default=2,
+        output_field=IntegerField(),
+    )
+    return rows.annotate(band=band).order_by("band", "name_folded", "birth_date", "pk")
 
 
 def get_resident(actor, pk: int) -> Resident:

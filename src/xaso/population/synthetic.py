@@ -7,13 +7,22 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from itertools import repeat
 
 from django.db import transaction
 from django.utils import timezone
 
+from xaso.core import bulk
 from xaso.core.seed import group_cell_centre
 from xaso.population.choices import ChangeKind, DigitalSkillsGroup, Relation, ResidenceStatus
-from xaso.population.models import Household, PopulationChange, Resident
+from xaso.population.models import (
+    NAME_WORD_COLUMNS,
+    Household,
+    PopulationChange,
+    Resident,
+    ResidentNameWord,
+    name_word_rows,
+)
 from xaso.population.validation import PROVINCE_BIRTH_CODES, century_sex_digit
 
 # Family names with approximate national shares.
@@ -437,6 +446,7 @@ def seed_population(*, world, seed: int, say: Callable[[str], None]) -> None:
     for commune in world.communes:
         with transaction.atomic():
             total += _seed_commune(commune, generator, rng, today)
+    bulk.refresh_statistics(Resident, ResidentNameWord, Household)
     say(f"  {total:,} nhân khẩu".replace(",", "."))
 
 
@@ -494,6 +504,18 @@ def _seed_commune(
             resident.is_active = False
             leaving.append((resident, ChangeKind.MOVE_OUT))
     Resident.objects.bulk_create(residents, batch_size=2000)
+    # bulk_create skips Resident.save(), which keeps the name index: write it here.
+    bulk.write_rows(
+        ResidentNameWord,
+        NAME_WORD_COLUMNS,
+        name_word_rows(
+            [r.pk for r in residents],
+            repeat(unit.id),
+            [r.name_folded for r in residents],
+            [r.birth_date for r in residents],
+            [r.is_active for r in residents],
+        ),
+    )
     changes = []
     for resident in residents:
         age_days = (today - resident.birth_date).days

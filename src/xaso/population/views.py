@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from xaso.core.exceptions import BusinessError
 from xaso.core.permissions import can_manage_population
 from xaso.population import selectors, services, spreadsheets
+from xaso.population.search import COUNT_LIMIT
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,6 +76,9 @@ def resident_list(request):
         "query": query,
         "group_id": group_id,
         "groups": selectors.group_choices(request.user),
+        # Searches over many communes count up to a limit: "hơn 1.000 nhân khẩu".
+        "count_capped": getattr(rows, "count_capped", False),
+        "count_limit": COUNT_LIMIT,
     }
     if request.headers.get("HX-Request"):
         return render(request, "population/resident_list.html#results", context)

@@ -10,10 +10,14 @@ from xaso.core.models import AdministrativeUnit, User
 from xaso.population import services
 from xaso.population.choices import ImportStatus
 from xaso.population.models import ImportJob
+from xaso.population.workbook import reader_for
 
 
 class Command(BaseCommand):
     help = "Nhập hộ và nhân khẩu từ tệp .xlsx/.csv theo mẫu (tất cả hoặc không gì)."
+    # The project's system checks have nothing to say about a data import; skipping them saves
+    # a tenth of a second of every import from the terminal.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -48,7 +52,8 @@ class Command(BaseCommand):
             )
             sys.stderr.flush()
 
-        job = services.run_import(job, progress=progress)
+        # Usually already being read since before Django started (see xaso.cli).
+        job = services.run_import(job, progress=progress, table=reader_for(path))
         if show:
             sys.stderr.write("\n")
         if job.status != ImportStatus.SUCCEEDED:

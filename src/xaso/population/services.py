@@ -14,19 +14,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from xaso.core import audit
-from xaso.core.bulk import insert_rows
 from xaso.core.choices import AuditAction
-from xaso.core.crypto import blind_index, mask, mask_phone
+from xaso.core.crypto import mask, mask_phone
 from xaso.core.events import emit
 from xaso.core.exceptions import BusinessError, NotAllowed
 from xaso.core.models import AdministrativeUnit, ResidentialGroup
 from xaso.core.permissions import can_manage_population, can_see_contact, can_see_national_id
 from xaso.core.tenancy import scope_for
-from xaso.population import importing, spreadsheets
+from xaso.population import import_writer, importing, spreadsheets
 from xaso.population.choices import ChangeKind, ImportStatus
 from xaso.population.models import Household, ImportJob, PopulationChange, Resident
 from xaso.population.selectors import residents_for
 from xaso.population.validation import national_id_error, normalize_phone, phone_error
+from xaso.population.workbook import TableReader
 
 PII_FIELDS = {"national_id", "phone", "address"}
 RESIDENT_FIELDS = [
@@ -273,44 +273,57 @@ def start_import(actor, *, unit: AdministrativeUnit, file_name: str, chunks) -> 
     return job
 
 
-def run_import(job: ImportJob, *, progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
+def run_import(
+    job: ImportJob,
+    *,
+    progress: Callable[[ImportJob], None] | None = None,
+    table: TableReader | None = None,
+) -> ImportJob:
     """Check every row, then write all of them in one transaction — or nothing, with a report.
-    The uploaded file holds personal data in clear, so it is deleted once the import ends."""
+    ``table``: the file already being read (``xaso import`` starts reading it while Django
+    starts). The uploaded file holds personal data in clear, so it is deleted once the import
+    ends."""
     try:
-        return _run_import(job, progress)
+        return _run_import(job, progress, table or TableReader(Path(job.stored_path)))
     finally:
         Path(job.stored_path).unlink(missing_ok=True)
 
 
-def _run_import(job: ImportJob, progress: Callable[[ImportJob], None] | None) -> ImportJob:
-
-    def set_phase(phase: str, **fields) -> None:
+def _run_import(
+    job: ImportJob, progress: Callable[[ImportJob], None] | None, table: TableReader
+) -> ImportJob:
+    def show(phase: str, *, save: bool = True, **fields) -> None:
         job.phase = phase
         for key, value in fields.items():
             setattr(job, key, value)
-        job.save(update_fields=["phase", "status", "processed_rows", "total_rows"])
+        if save:  # seen by the web page polling the job
+            job.save(update_fields=["phase", "status", "processed_rows", "total_rows"])
         if progress:
             progress(job)
 
     def on_rows(done: int, total: int) -> None:
-        set_phase("Đang kiểm tra dữ liệu", processed_rows=done, total_rows=total)
+        show("Đang kiểm tra dữ liệu", processed_rows=done, total_rows=total)
 
-    set_phase("Đang đọc tệp", status=ImportStatus.RUNNING)
+    show("Đang đọc tệp", status=ImportStatus.RUNNING)
     known_groups = set(
         ResidentialGroup.objects.filter(unit_id=job.unit_id).values_list("code", flat=True)
     )
     try:
-        parsed = importing.parse(Path(job.stored_path), known_groups=known_groups, progress=on_rows)
+        parsed = importing.parse(table, known_groups=known_groups, progress=on_rows)
     except importing.UnreadableFile as error:
         return _finish_failed(job, [importing.RowError(0, "", str(error))])
     if parsed.errors:
         return _finish_failed(job, parsed.errors)
-    set_phase(
-        "Đang ghi vào sổ dân cư", processed_rows=parsed.total_rows, total_rows=parsed.total_rows
-    )
+    total = len(parsed.rows)
+    show("Đang ghi vào sổ dân cư", processed_rows=0, total_rows=total)
+
+    def on_written(done: int) -> None:
+        # Inside the transaction: the terminal sees it, the database only at the end.
+        show("Đang ghi vào sổ dân cư", save=False, processed_rows=done)
+
     try:
         with transaction.atomic():
-            counts = _apply_rows(job, parsed.rows)
+            counts = import_writer.write_rows(job.unit_id, parsed.rows, on_written=on_written)
             audit.record(
                 actor=job.created_by,
                 action=AuditAction.IMPORT,
@@ -324,6 +337,7 @@ def _run_import(job: ImportJob, progress: Callable[[ImportJob], None] | None) ->
         setattr(job, key, value)
     job.status = ImportStatus.SUCCEEDED
     job.phase = "Hoàn tất"
+    job.processed_rows = job.total_rows = parsed.total_rows
     job.finished_at = timezone.now()
     job.message = (
         f"Đã nhập {parsed.total_rows} dòng: {counts['residents_created']} nhân khẩu mới, "
@@ -352,118 +366,6 @@ def _finish_failed(job: ImportJob, errors: list[importing.RowError]) -> ImportJo
     job.finished_at = timezone.now()
     job.save()
     return job
-
-
-_COMPARED = [
-    "household_id",
-    "full_name",
-    "birth_date",
-    "sex",
-    "phone",
-    "relation_to_head",
-    "residence_status",
-    "occupation",
-    "has_smartphone",
-    "has_epayment",
-    "vneid_level2",
-    "digital_skills_group",
-]
-
-
-def _apply_rows(job: ImportJob, rows: list[importing.ParsedRow]) -> dict[str, int]:
-    """Upsert households by code and residents by national ID; rows equal to what is stored are
-    left untouched, so importing the same file twice changes nothing."""
-    unit_id = job.unit_id
-    groups = dict(ResidentialGroup.objects.filter(unit_id=unit_id).values_list("code", "id"))
-    households = {h.code: h for h in Household.objects.filter(unit_id=unit_id)}
-    new_households, changed_households = [], []
-    household_values: dict[str, tuple] = {}
-    for row in rows:
-        previous = household_values.get(row.household_code)
-        values = (
-            groups[row.group_code],
-            row.address or (previous[1] if previous else ""),
-            row.street or (previous[2] if previous else ""),
-        )
-        household_values[row.household_code] = values
-    now = timezone.now()
-    for code, (group_id, address, street) in household_values.items():
-        household = households.get(code)
-        if household is None:
-            household = Household(
-                unit_id=unit_id, group_id=group_id, code=code, address=address, street=street
-            )
-            new_households.append(household)
-            households[code] = household
-        elif (household.group_id, household.address, household.street) != (
-            group_id,
-            address,
-            street,
-        ):
-            household.group_id, household.address, household.street = group_id, address, street
-            household.updated_at = now
-            changed_households.append(household)
-    insert_rows(Household, new_households)
-    if new_households:  # the fast insert does not return keys: read them back by code
-        # (the whole commune: an IN list of 50,000 codes would pass SQLite's variable limit)
-        new_ids = dict(Household.objects.filter(unit_id=unit_id).values_list("code", "id"))
-        for household in new_households:
-            household.id = new_ids[household.code]
-    Household.objects.bulk_update(
-        changed_households, ["group", "address", "street", "updated_at"], batch_size=2000
-    )
-
-    existing = {
-        r.national_id_hash: r
-        for r in Resident.objects.filter(unit_id=unit_id).only(
-            "id",
-            "national_id_hash",
-            *[f for f in _COMPARED if f != "household_id"],
-            "household_id",
-            "unit_id",
-        )
-    }
-    new_residents, changed_residents = [], []
-    for row in rows:
-        values = {
-            "household_id": households[row.household_code].id,
-            "full_name": row.full_name,
-            "birth_date": row.birth_date,
-            "sex": row.sex,
-            "phone": row.phone,
-            "relation_to_head": row.relation_to_head,
-            "residence_status": row.residence_status,
-            "occupation": row.occupation,
-            "has_smartphone": row.has_smartphone,
-            "has_epayment": row.has_epayment,
-            "vneid_level2": row.vneid_level2,
-            "digital_skills_group": row.digital_skills_group,
-        }
-        resident = existing.get(blind_index(row.national_id))
-        if resident is None:
-            resident = Resident(unit_id=unit_id, national_id=row.national_id, **values)
-            resident.refresh_derived_fields()
-            new_residents.append(resident)
-        elif any(getattr(resident, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(resident, key, value)
-            resident.national_id = row.national_id
-            resident.refresh_derived_fields()
-            resident.updated_at = now
-            changed_residents.append(resident)
-    insert_rows(Resident, new_residents)
-    Resident.objects.bulk_update(
-        changed_residents,
-        [f for f in _COMPARED if f != "household_id"]
-        + ["household", "name_folded", "phone_hash", "updated_at"],
-        batch_size=1000,
-    )
-    return {
-        "households_created": len(new_households),
-        "households_updated": len(changed_households),
-        "residents_created": len(new_residents),
-        "residents_updated": len(changed_residents),
-    }
 
 
 # --- Export ---------------------------------------------------------------------------------
