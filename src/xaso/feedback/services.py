@@ -87,13 +87,15 @@ def _actor_label(actor) -> str:
         return _("Người dân")
 
 
-def _event(report, kind, *, actor, before: str, note: str = "", public=True, at=None, dept=None):
+def _event(
+    report, kind, *, actor, before: str, note="", public=True, at=None, dept=None, label=None
+):
     return ReportEvent.objects.create(
         report=report,
         kind=kind,
         at=at or timezone.now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=_actor_label(actor)[:150],
+        actor_label=(label or _actor_label(actor))[:150],
         from_status=before,
         to_status=report.status,
         department=dept,
@@ -696,7 +698,17 @@ def _escalate_one(report_id: int, now: dt.datetime) -> bool:
             hours,
         ).format(hours=hours, holder=holder)
         title = _("Phản ánh {code} quá hạn").format(code=report.code)
-    _event(report, EventKind.ESCALATED, actor=None, before=report.status, note=note, public=False)
+    with record_language():
+        system = _("Hệ thống")
+    _event(
+        report,
+        EventKind.ESCALATED,
+        actor=None,
+        before=report.status,
+        note=note,
+        public=False,
+        label=system,
+    )
     leaders = User.objects.filter(unit_id=report.unit_id, role=Role.COMMUNE_LEADER, is_active=True)
     recipients = [report.department.head if report.department else None, *leaders]
     notify(
