@@ -21,6 +21,8 @@ import sys
 import time
 
 import bench_import
+import bench_open311
+import bench_publicservices
 import bench_search
 import bench_seed
 from harness import CHECKOUT, Report, log
@@ -30,6 +32,10 @@ BENCHMARKS = {
     "import": bench_import.run,
     "search": bench_search.run_ward,
     "search-province": bench_search.run_province,
+    "open311": bench_open311.run,
+    "open311-variants": bench_open311.run_variants,
+    "publicservices-index": bench_publicservices.run_index,
+    "publicservices-import": bench_publicservices.run_import,
 }
 
 
@@ -98,7 +104,7 @@ def main() -> None:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="import: also profile one import with cProfile (to stderr)",
+        help="import, open311: also profile with cProfile (to stderr)",
     )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     args = parser.parse_args()

@@ -120,8 +120,12 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}", conn_max_age=60
     )
 }
+# Connections are kept between requests (each server thread keeps its own) and checked
+# before reuse: opening SQLite and running the PRAGMAs below on every request cost more than
+# most views (docs/benchmarks.md §4).
+DATABASES["default"]["CONN_MAX_AGE"] = 600
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at
         # BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.

@@ -23,19 +23,33 @@ class Command(BaseCommand):
             default=int(os.environ.get("XASO_WORKERS", min(4, os.cpu_count() or 2))),
         )
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("XASO_THREADS", "8")),
+            help="luồng xử lý mỗi tiến trình (WSGI)",
+        )
+        parser.add_argument("--asgi", action="store_true", help="chạy giao diện ASGI thay cho WSGI")
+        parser.add_argument(
             "--no-tasks",
             action="store_true",
             help="không chạy tiến trình xử lý tác vụ (đã chạy riêng)",
         )
 
-    def handle(self, *args, host, port, workers, no_tasks, **options):
+    def handle(self, *args, host, port, workers, threads, asgi, no_tasks, **options):
         # Static files are served by whitenoise from STATIC_ROOT: keep it current (incremental).
         call_command("collectstatic", interactive=False, verbosity=0)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xaso.settings"}
-        # asginl: Django has no ASGI lifespan handler, so granian should not try it.
-        server = [sys.executable, "-m", "granian", "--interface", "asginl"]
+        if asgi:
+            # asginl: Django has no ASGI lifespan handler, so granian should not try it.
+            server = [sys.executable, "-m", "granian", "--interface", "asginl", "--no-ws"]
+            target = "xaso.asgi:application"
+        else:
+            # WSGI: the views are synchronous; each thread keeps its database connection.
+            server = [sys.executable, "-m", "granian", "--interface", "wsgi"]
+            server += ["--blocking-threads", str(threads)]
+            target = "xaso.wsgi:application"
         server += ["--host", host, "--port", str(port), "--workers", str(workers)]
-        server += ["--no-ws", "--log-level", "warning", "xaso.asgi:application"]
+        server += ["--log-level", "warning", target]
         children = [subprocess.Popen(server, env=env)]
         uses_db_queue = "DatabaseBackend" in settings.TASKS["default"]["BACKEND"]
         if uses_db_queue and not no_tasks:
