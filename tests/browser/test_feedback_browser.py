@@ -113,9 +113,11 @@ def log_in(page: Page, base_url: str, username: str, next_url: str) -> None:
 
 
 def without_aborted_blobs(problems: list[str]) -> list[str]:
-    """Leaving the form cancels what its page still reads from memory (the map's worker, a
-    photo preview): Chromium reports that as a failed ``blob:`` request, which is no fault."""
-    return [p for p in problems if not ("blob:" in p and "ERR_ABORTED" in p)]
+    """Leaving the form cancels what its page was still loading (the map's worker, a photo
+    preview, the group boundaries when the form is sent quickly): Chromium reports those as
+    aborted requests, which is no fault. Failed responses (4xx/5xx) and other network errors
+    still count."""
+    return [p for p in problems if "net::ERR_ABORTED" not in p]
 
 
 def fits_the_phone(page: Page) -> None:
