@@ -17,7 +17,7 @@ from operator import attrgetter
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from xaso.core.bulk import reserve_ids, write_rows
+from xaso.core.bulk import refresh_statistics, reserve_ids, write_rows
 from xaso.core.calendar import DAY_END, DAY_START, add_working_hours, is_working_day
 from xaso.core.choices import Role
 from xaso.core.crypto import blind_index
@@ -76,6 +76,7 @@ def seed_feedback(*, world, seed: int, say: Callable[[str], None], now=None) -> 
         count = commune.target_residents * REPORTS_PER_RESIDENT * (1.0 if index == 0 else share)
         with transaction.atomic():
             total += generator.seed_commune(commune, round(count), users=world.users)
+    refresh_statistics(Report, ReportEvent)  # PostgreSQL plans the KPI queries on fresh counts
     say(f"  {total:,} phản ánh kiến nghị".replace(",", "."))
 
 
