@@ -9,14 +9,13 @@ fails on any JavaScript error, failed request or Content-Security-Policy violati
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from tests.browser.test_residents_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, PageProblems
+from tests.browser.support import TIMEOUT_MS, PageProblems, launch, skip_without_chromium
 from xaso.core.choices import Role
 from xaso.core.models import AdministrativeUnit
 from xaso.core.seed import group_boundary
@@ -30,8 +29,6 @@ from xaso.feedback import geo
 from xaso.feedback.models import Report
 from xaso.feedback.services import install_default_categories
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 PASSWORD = "mat-khau-trinh-duyet"
 SHOTS = Path("/tmp/feedback-shots")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -39,8 +36,7 @@ CENTRE = (21.0735, 105.7895)
 
 pytestmark = [pytest.mark.browser]
 
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
+skip_without_chromium()
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
@@ -49,8 +45,7 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 def browser():
     with sync_playwright() as playwright:
         # The map draws with WebGL; without a GPU Chromium falls back to its software renderer.
-        args = [*CHROMIUM_ARGS, "--enable-unsafe-swiftshader"]
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        chromium = launch(playwright, "--enable-unsafe-swiftshader")
         yield chromium
         chromium.close()
 

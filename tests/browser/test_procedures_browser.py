@@ -14,31 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.support import TIMEOUT_MS, PageProblems, launch, skip_without_chromium
 from xaso.core.services import sync_administrative_units
 from xaso.publicservices.services.catalogue import sync_catalogue
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-TIMEOUT_MS = 5_000
 SHOTS = Path(os.environ.get("XASO_SHOTS_DIR", "/tmp/ps-shots"))
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 pytestmark = [pytest.mark.browser]
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"{CHROMIUM} is missing: install Debian's chromium package to run browser tests",
-        allow_module_level=True,
-    )
+skip_without_chromium()
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
@@ -46,28 +31,9 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
-
-
-class PageProblems(list):
-    """Console errors, uncaught exceptions and failed requests seen while a test ran."""
-
-    def watch(self, page: Page) -> Page:
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.append(f"pageerror: {error}"))
-        page.on("requestfailed", lambda r: self.append(f"request failed: {r.url} {r.failure}"))
-        page.on("response", self._on_response)
-        return page
-
-    def _on_console(self, message) -> None:
-        if message.type == "error":
-            self.append(f"console: {message.text} ({message.location.get('url')})")
-
-    def _on_response(self, response) -> None:
-        if response.status >= 400:
-            self.append(f"HTTP {response.status}: {response.url}")
 
 
 def open_page(browser, problems: PageProblems, **context_options) -> Page:

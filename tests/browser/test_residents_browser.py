@@ -9,39 +9,20 @@ that only works with inline scripts or styles, or with files from a CDN, is caug
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.browser.support import TIMEOUT_MS, PageProblems, launch, skip_without_chromium
 from xaso.core.choices import Role
 from xaso.core.models import AdministrativeUnit
 from xaso.core.services import create_residential_group, create_user, sync_administrative_units
 from xaso.population.services import create_household, register_resident
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make while
-# it runs are ordinary synchronous ones.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 PASSWORD = "mat-khau-trinh-duyet"
-TIMEOUT_MS = 5_000
 
 pytestmark = [pytest.mark.browser]
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"{CHROMIUM} is missing: install Debian's chromium package to run browser tests",
-        allow_module_level=True,
-    )
+skip_without_chromium()
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
@@ -49,29 +30,9 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
-
-
-class PageProblems(list):
-    """Console errors, uncaught exceptions and failed requests seen while a test ran."""
-
-    def watch(self, page: Page) -> Page:
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.append(f"pageerror: {error}"))
-        page.on("requestfailed", lambda r: self.append(f"request failed: {r.url} {r.failure}"))
-        page.on("response", self._on_response)
-        return page
-
-    def _on_console(self, message) -> None:
-        # CSP violations are reported as console errors too.
-        if message.type == "error":
-            self.append(f"console: {message.text} ({message.location.get('url')})")
-
-    def _on_response(self, response) -> None:
-        if response.status >= 400:
-            self.append(f"HTTP {response.status}: {response.url}")
 
 
 def open_page(browser, problems: PageProblems, **context_options) -> Page:
