@@ -64,6 +64,28 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
 
 
+# Streets of Phường Xuân Đỉnh and its neighbours (Bắc Từ Liêm, Tây Hồ). Every synthetic
+# commune uses them: the data is synthetic, the street names only make it read naturally.
+STREETS = [
+    "Xuân Đỉnh",
+    "Tân Xuân",
+    "Xuân La",
+    "Phạm Văn Đồng",
+    "Võ Chí Công",
+    "Kẻ Vẽ",
+    "Đông Ngạc",
+    "Nguyễn Xuân Khoát",
+    "Văn Tiến Dũng",
+    "Trần Cung",
+    "Hoàng Quốc Việt",
+    "Lạc Long Quân",
+    "Nguyễn Hoàng Tôn",
+    "Đỗ Nhuận",
+    "Xuân Tảo",
+    "Hoàng Minh Thảo",
+]
+
+
 # Groups of a synthetic commune tile a grid of cells around its centre (degrees).
 CELL_LAT, CELL_LON = 0.0022, 0.0024
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xaso.core import bulk
-from xaso.core.seed import group_cell_centre
+from xaso.core.seed import STREETS, group_cell_centre
 from xaso.population.choices import ChangeKind, DigitalSkillsGroup, Relation, ResidenceStatus
 from xaso.population.models import (
     NAME_WORD_COLUMNS,
@@ -180,24 +180,6 @@ GIVEN_FEMALE = [
     "Vy",
     "Trâm",
     "Hạnh",
-]
-STREETS = [
-    "Xuân Đỉnh",
-    "Tân Xuân",
-    "Xuân La",
-    "Phạm Văn Đồng",
-    "Võ Chí Công",
-    "Kẻ Vẽ",
-    "Đông Ngạc",
-    "Nguyễn Xuân Khoát",
-    "Văn Tiến Dũng",
-    "Trần Cung",
-    "Hoàng Quốc Việt",
-    "Lạc Long Quân",
-    "Nguyễn Hoàng Tôn",
-    "Đỗ Nhuận",
-    "Xuân Tảo",
-    "Hoàng Minh Thảo",
 ]
 OCCUPATIONS = [
     ("Công nhân", 14),

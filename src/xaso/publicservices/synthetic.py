@@ -50,6 +50,7 @@ from xaso.publicservices.choices import (
     TimeUnit,
 )
 from xaso.publicservices.models import Dossier, Procedure
+from xaso.publicservices.services.dossier_import import FIELDS
 from xaso.publicservices.services.dossiers import due_time_for
 from xaso.publicservices.services.rollups import refresh_rollups
 
@@ -278,31 +279,7 @@ class DossierGenerator:
         ][:2]
         desk = [(u.pk, u.display_name) for u in officials] + [(None, n) for n in DESK_NAMES]
         scale = count / sum(self.day_weights)
-        columns = [
-            "unit_id",
-            "code",
-            "procedure_id",
-            "received_at",
-            "channel",
-            "online_level",
-            "due_at",
-            "finished_at",
-            "result",
-            "satisfaction",
-            "fee_vnd",
-            "paid_online",
-            "digitized",
-            "e_result",
-            "reused_data",
-            "used_population_data",
-            "official_id",
-            "official_name",
-            "apology_due",
-            "apology_sent_at",
-            "source",
-            "created_at",
-            "updated_at",
-        ]
+        columns = ["unit_id", "code", *FIELDS, "source", "created_at", "updated_at"]
         rows = []
         adapt = lambda value: None if value is None else db_datetime(Dossier, value)  # noqa: E731
         for n, day in enumerate(self.days):

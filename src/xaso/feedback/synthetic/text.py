@@ -9,26 +9,7 @@ seeded ward's streets. Placeholders: ``{where}`` (a place with its street), ``{s
 
 from __future__ import annotations
 
-# Streets of Phường Xuân Đỉnh and its neighbours (Bắc Từ Liêm, Tây Hồ). Every synthetic
-# commune uses them: the data is synthetic, the street names only make it read naturally.
-STREETS = [
-    "Xuân Đỉnh",
-    "Tân Xuân",
-    "Xuân La",
-    "Phạm Văn Đồng",
-    "Võ Chí Công",
-    "Kẻ Vẽ",
-    "Đông Ngạc",
-    "Nguyễn Xuân Khoát",
-    "Văn Tiến Dũng",
-    "Trần Cung",
-    "Hoàng Quốc Việt",
-    "Lạc Long Quân",
-    "Nguyễn Hoàng Tôn",
-    "Đỗ Nhuận",
-    "Xuân Tảo",
-    "Hoàng Minh Thảo",
-]
+from xaso.core.seed import STREETS  # noqa: F401  (the streets every synthetic app uses)
 
 # (how the resident says where, how the address field reads): "{n}" is a lane or house number.
 PLACES = [
