@@ -23,6 +23,16 @@ def _compiled_translations():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_holidays():
+    """Each test reads the holiday list its own transaction holds (processes cache it)."""
+    from xaso.core.selectors import forget_holidays
+
+    forget_holidays()
+    yield
+    forget_holidays()
+
+
+@pytest.fixture(autouse=True)
 def _fast_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -29,11 +29,29 @@ def audit_log_for(actor) -> QuerySet[AuditLog]:
     return AuditLog.objects.for_actor(actor).select_related("actor")
 
 
+_HOLIDAYS_TTL = 300.0  # seconds: another process's admin edit is seen within five minutes
+_holidays: tuple[float, frozenset] | None = None
+
+
+def forget_holidays() -> None:
+    """Drop this process's copy of the holiday list (after it changes, and between tests)."""
+    global _holidays
+    _holidays = None
+
+
 def holidays_between(start, end) -> set:
-    """Dates off between two dates (inclusive), for working-time clocks."""
+    """Dates off between two dates (inclusive), for working-time clocks. The list is small and
+    read by every report filed and dossier recorded, so each process keeps it for a few
+    minutes instead of querying it every time."""
+    global _holidays
+    import time
+
     from xaso.core.models import Holiday
 
-    return set(Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+    now = time.monotonic()
+    if _holidays is None or now - _holidays[0] > _HOLIDAYS_TTL:
+        _holidays = (now, frozenset(Holiday.objects.values_list("date", flat=True)))
+    return {day for day in _holidays[1] if start <= day <= end}
 
 
 def unread_notifications(user):

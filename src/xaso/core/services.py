@@ -243,11 +243,13 @@ def sync_holidays(years) -> int:
     first migration and by ``xaso seed``). Returns how many were added."""
     from xaso.core.calendar import default_holidays
     from xaso.core.models import Holiday
+    from xaso.core.selectors import forget_holidays
 
     wanted = default_holidays(years)
     existing = set(Holiday.objects.filter(date__in=wanted).values_list("date", flat=True))
     new = [Holiday(date=d, name=n) for d, n in wanted.items() if d not in existing]
     Holiday.objects.bulk_create(new)
+    forget_holidays()  # bulk_create sends no signals
     return len(new)
 
 

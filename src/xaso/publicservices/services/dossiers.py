@@ -46,7 +46,8 @@ from xaso.core.choices import AuditAction, Role
 from xaso.core.events import emit
 from xaso.core.exceptions import BusinessError, NotAllowed
 from xaso.core.i18n import record_language
-from xaso.core.models import AdministrativeUnit, Holiday, User
+from xaso.core.models import AdministrativeUnit, User
+from xaso.core.selectors import holidays_between
 from xaso.core.services import notify
 from xaso.core.tenancy import scope_for
 from xaso.core.text import normalize
@@ -93,11 +94,7 @@ def _require_desk(actor, unit_id: int) -> None:
 
 def holidays_around(start: dt.datetime, days: int = 400) -> set[dt.date]:
     first = timezone.localtime(start).date()
-    return set(
-        Holiday.objects.filter(
-            date__gte=first, date__lte=first + dt.timedelta(days=days)
-        ).values_list("date", flat=True)
-    )
+    return holidays_between(first, first + dt.timedelta(days=days))
 
 
 def _end_of_day(day: dt.date, tz) -> dt.datetime:
